@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make test` and `make demo`. Both build their own virtualenv.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+COLLECTIONS := $(CURDIR)/build/collections
+STAGED := $(COLLECTIONS)/ansible_collections/macfleet/conda
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+# Keep every test run away from the invoking user's conda and Ansible settings.
+export ANSIBLE_CONFIG := $(CURDIR)/tests/ansible.cfg
+
+.PHONY: test demo bench venv stage lint sanity units integration molecule clean
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-test.txt
+	touch $@
+
+stage: venv
+	tests/bin/stage-collection.sh >/dev/null
+
+test: lint sanity units integration molecule
+
+lint: stage
+	cd $(STAGED) && $(CURDIR)/$(BIN)/ansible-lint --offline --profile production
+
+sanity: stage
+	$(BIN)/python tests/bin/seed-get-pip.py >/dev/null
+	cd $(STAGED) && $(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --color no --requirements
+
+units: stage
+	cd $(STAGED) && $(CURDIR)/$(BIN)/pytest tests/unit
+
+integration: stage
+	cd $(STAGED) && $(CURDIR)/$(BIN)/pytest tests/integration
+
+molecule: stage
+	@if ls extensions/molecule/*/molecule.yml >/dev/null 2>&1; then \
+	  cd $(STAGED)/extensions && $(CURDIR)/$(BIN)/molecule test --all; \
+	else echo "molecule: no scenarios yet"; fi
+
+demo: stage
+	$(BIN)/python tests/bin/demo.py
+
+bench: stage
+	$(BIN)/python tests/bin/bench.py
+
+clean:
+	rm -rf build tests/output .pytest_cache
