@@ -1,0 +1,116 @@
+"""Fixtures shared by every test: the collection on sys.path, the test bed, and an Ansible runner.
+
+Switch: set ``MACFLEET_CONDA_EXE`` to a real conda executable to run the same tests against it
+instead of the stand-in (each test then gets fresh envs dirs and HOME under that conda's root).
+"""
+from __future__ import annotations
+
+import os
+import pathlib
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+TESTS = pathlib.Path(__file__).resolve().parent
+ROOT = TESTS.parent
+
+
+def _collections_path() -> pathlib.Path:
+    """The folder holding ``ansible_collections/macfleet/conda``, made if this checkout is not in one."""
+    if ROOT.parent.name == 'macfleet' and ROOT.parents[1].name == 'ansible_collections':
+        return ROOT.parents[2]
+    farm = ROOT / 'build' / 'symlinked-collections'
+    link = farm / 'ansible_collections' / 'macfleet' / 'conda'
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(ROOT)
+    return farm
+
+
+COLLECTIONS = _collections_path()
+for entry in (str(TESTS), str(COLLECTIONS)):
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
+
+# pylint: disable=wrong-import-position
+from conda_testbed import calllog  # noqa: E402
+from conda_testbed.channel import cached_channel  # noqa: E402
+from conda_testbed.installer import build_installer  # noqa: E402
+from conda_testbed.playbook_runner import AnsibleRunner  # noqa: E402
+
+REAL_CONDA = os.environ.get('MACFLEET_CONDA_EXE')
+
+
+@dataclass
+class CondaRoot:
+    """A conda root for one test: where it lives, its conda, and the processes it ran."""
+
+    prefix: pathlib.Path
+    conda: pathlib.Path
+    envs_dir: pathlib.Path
+    channel_url: str
+    home: pathlib.Path
+    call_log: pathlib.Path
+
+    @property
+    def env(self) -> dict:
+        """Environment for anything that runs this root's conda (module runs included)."""
+        env = {'HOME': str(self.home), calllog.LOG_ENV: str(self.call_log)}
+        if REAL_CONDA:
+            env['CONDA_ENVS_PATH'] = str(self.envs_dir)
+        return env
+
+    def calls(self) -> list:
+        """The conda invocations logged so far, as ``calllog.Call`` tuples."""
+        return calllog.read(self.call_log)
+
+    def env_prefix(self, name: str) -> pathlib.Path:
+        return self.envs_dir / name
+
+
+@pytest.fixture(scope='session')
+def testbed_channel(tmp_path_factory) -> pathlib.Path:
+    """The local channel of tiny genuine packages, built once per session (cached between runs)."""
+    cache = ROOT / 'build' / 'testbed-cache'
+    return cached_channel(cache)
+
+
+@pytest.fixture(scope='session')
+def channel_url(testbed_channel) -> str:
+    return testbed_channel.as_uri()
+
+
+@pytest.fixture(scope='session')
+def installer(testbed_channel, tmp_path_factory):
+    """The Miniconda-style installer fixture for this machine: ``(path, sha256)``."""
+    return build_installer(tmp_path_factory.mktemp('installer'), channel=testbed_channel)
+
+
+@pytest.fixture
+def conda_root(tmp_path, installer, channel_url) -> CondaRoot:
+    """A fresh conda root (installed by the installer fixture) with the local channel configured."""
+    import subprocess  # pylint: disable=import-outside-toplevel
+
+    home = tmp_path / 'home'
+    home.mkdir()
+    log = tmp_path / 'conda-calls.log'
+    if REAL_CONDA:
+        conda = calllog.logging_wrapper(pathlib.Path(REAL_CONDA), tmp_path / 'bin' / 'conda')
+        prefix = pathlib.Path(REAL_CONDA).resolve().parents[1]
+        envs_dir = tmp_path / 'envs'
+        envs_dir.mkdir()
+        return CondaRoot(prefix, conda, envs_dir, channel_url, home, log)
+    prefix = tmp_path / 'miniconda3'
+    path, _sha = installer
+    subprocess.run(['bash', str(path), '-b', '-p', str(prefix)], check=True, capture_output=True,
+                   env=dict(os.environ, HOME=str(home)))
+    return CondaRoot(prefix, prefix / 'bin' / 'conda', prefix / 'envs', channel_url, home, log)
+
+
+@pytest.fixture
+def ansible(tmp_path, conda_root) -> AnsibleRunner:
+    """Runs modules and playbooks on localhost against ``conda_root``."""
+    work = tmp_path / 'ansible'
+    work.mkdir()
+    return AnsibleRunner(COLLECTIONS, work, env=conda_root.env)
