@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Keep every test run away from the invoking user's conda and Ansible settings.
 export ANSIBLE_CONFIG := $(CURDIR)/tests/ansible.cfg
 
-.PHONY: test demo bench venv stage lint sanity units integration molecule clean
+.PHONY: test demo bench venv stage lint sanity pytest molecule clean
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements-test.txt
@@ -22,7 +22,7 @@ $(VENV)/.installed: requirements-test.txt
 stage: venv
 	tests/bin/stage-collection.sh >/dev/null
 
-test: lint sanity units integration molecule
+test: lint sanity pytest molecule
 
 lint: stage
 	cd $(STAGED) && $(CURDIR)/$(BIN)/ansible-lint --offline --profile production
@@ -31,11 +31,9 @@ sanity: stage
 	$(BIN)/python tests/bin/seed-get-pip.py >/dev/null
 	cd $(STAGED) && $(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --color no --requirements
 
-units: stage
-	cd $(STAGED) && $(CURDIR)/$(BIN)/pytest tests/unit
-
-integration: stage
-	cd $(STAGED) && $(CURDIR)/$(BIN)/pytest tests/integration
+# Unit, contract and integration tests in one pytest run, spread over the machine's cores.
+pytest: venv
+	$(BIN)/pytest -n auto tests
 
 molecule: stage
 	@if ls extensions/molecule/*/molecule.yml >/dev/null 2>&1; then \

@@ -33,7 +33,7 @@ class PlaybookResult:
         """The localhost result of the (last) task with this name."""
         found = [res for task, res in self.tasks if task == name]
         if not found:
-            raise KeyError('no task named %r in %s' % (name, [t for t, _ in self.tasks]))
+            raise KeyError('no task named %r in %s' % (name, [task for task, _result in self.tasks]))
         return found[-1]
 
     @property
