@@ -1,0 +1,824 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to macfleet.conda
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Conda match specs, parsed and matched with conda's own semantics, without conda.
+
+Modules read a prefix's ``conda-meta/*.json`` records and ask this module whether the
+requested specs are already satisfied.  Parsing follows conda's classic parser
+(``conda.models.match_spec._parse_spec_str`` and ``conda.models.version``), so a spec is
+invalid here exactly when conda rejects it.  Matching is tri-state: ``True``/``False``
+when the answer is certain, ``None`` when it depends on something only conda knows
+(channel configuration, fields not kept in the record, ...).  Callers must then ask conda.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from itertools import zip_longest
+from urllib.parse import urlsplit
+
+__all__ = [
+    "SpecError", "UndecidableSpec", "VersionOrder", "parse_version",
+    "VersionSpec", "BuildNumberSpec", "MatchSpec", "parse_spec",
+]
+
+
+class SpecError(ValueError):
+    """A spec (or version) conda itself would reject."""
+
+    def __init__(self, spec, reason):
+        super().__init__("Invalid spec %r: %s" % (spec, reason))
+        self.spec = spec
+        self.reason = reason
+
+
+class UndecidableSpec(Exception):
+    """Whether a record satisfies a spec cannot be decided without conda."""
+
+    def __init__(self, spec, reason):
+        super().__init__("Cannot decide %r locally: %s" % (spec, reason))
+        self.spec = spec
+        self.reason = reason
+
+
+# ---------------------------------------------------------------------------------------
+# Versions
+# ---------------------------------------------------------------------------------------
+
+_VERSION_CHARS_RE = re.compile(r"^[\*\.\+!_0-9a-z]+$")
+_VERSION_SPLIT_RE = re.compile(r"([0-9]+|[*]+|[^0-9*]+)")
+# 'dev' sorts below every other string (upper case sorts before lower case) and 'post'
+# above every number; these stand-ins give exactly that under plain comparison.
+_DEV = "DEV"
+_POST = float("inf")
+
+
+def _split_components(parts, vstr):
+    result = []
+    for part in parts:
+        runs = _VERSION_SPLIT_RE.findall(part)
+        if not runs:
+            raise SpecError(vstr, "empty version component")
+        runs = [int(r) if r.isdigit() else _POST if r == "post" else _DEV if r == "dev" else r
+                for r in runs]
+        # keep numbers and strings in phase: '1.1.a1' == '1.1.0a1'
+        result.append(runs if part[0].isdigit() else [0] + runs)
+    return result
+
+
+def _strip_fill(components):
+    """Drop what comparison treats as padding, so equal versions hash equally."""
+    out = []
+    for comp in components:
+        comp = list(comp)
+        while comp and comp[-1] == 0:
+            comp.pop()
+        out.append(tuple(comp))
+    while out and not out[-1]:
+        out.pop()
+    return tuple(out)
+
+
+@functools.total_ordering
+class VersionOrder(object):
+    """A conda version, ordered like ``conda.models.version.VersionOrder``."""
+
+    __slots__ = ("norm", "version", "local")
+
+    def __init__(self, vstr):
+        version = str(vstr).strip().lower()
+        if not version:
+            raise SpecError(vstr, "empty version string")
+        invalid = not _VERSION_CHARS_RE.match(version)
+        if invalid and "-" in version and "_" not in version:
+            version = version.replace("-", "_")
+            invalid = not _VERSION_CHARS_RE.match(version)
+        if invalid:
+            raise SpecError(vstr, "invalid character(s) in version")
+        self.norm = version
+        epoch_parts = version.split("!")
+        if len(epoch_parts) > 2:
+            raise SpecError(vstr, "duplicated epoch separator '!'")
+        if len(epoch_parts) == 2 and not epoch_parts[0].isdigit():
+            raise SpecError(vstr, "epoch must be an integer")
+        epoch = epoch_parts[0] if len(epoch_parts) == 2 else "0"
+        local_parts = epoch_parts[-1].split("+")
+        if len(local_parts) > 2:
+            raise SpecError(vstr, "duplicated local version separator '+'")
+        main = local_parts[0]
+        if not main:
+            raise SpecError(vstr, "missing version before local version separator '+'")
+        local = local_parts[1].replace("_", ".").split(".") if len(local_parts) == 2 else []
+        if main.endswith("_"):
+            # openssl-style trailing underscore stays attached: '1.1_' < '1.1a'
+            parts = main[:-1].replace("_", ".").split(".")
+            parts[-1] += "_"
+        else:
+            parts = main.replace("_", ".").split(".")
+        self.version = _split_components([epoch] + parts, vstr)
+        self.local = _split_components(local, vstr)
+
+    def __str__(self):
+        return self.norm
+
+    def __repr__(self):
+        return "VersionOrder(%r)" % self.norm
+
+    def __hash__(self):
+        return hash((_strip_fill(self.version), _strip_fill(self.local)))
+
+    def __eq__(self, other):
+        if not isinstance(other, VersionOrder):
+            return NotImplemented
+        return _strip_fill(self.version) == _strip_fill(other.version) and \
+            _strip_fill(self.local) == _strip_fill(other.local)
+
+    def __lt__(self, other):
+        if not isinstance(other, VersionOrder):
+            return NotImplemented
+        for t1, t2 in ((self.version, other.version), (self.local, other.local)):
+            for v1, v2 in zip_longest(t1, t2, fillvalue=[]):
+                for c1, c2 in zip_longest(v1, v2, fillvalue=0):
+                    if c1 == c2:
+                        continue
+                    if isinstance(c1, str) != isinstance(c2, str):
+                        return isinstance(c1, str)  # strings sort below numbers
+                    return c1 < c2
+        return False
+
+    def startswith(self, other):
+        """True if ``other`` is a prefix of this version (the meaning of ``1.2.*``)."""
+        if other.local:
+            if _strip_fill(self.version) != _strip_fill(other.version):
+                return False
+            t1, t2 = self.local, other.local
+        else:
+            t1, t2 = self.version, other.version
+        nt = len(t2) - 1
+        if _strip_fill(t1[:nt]) != _strip_fill(t2[:nt]):
+            return False
+        v1 = t1[nt] if len(t1) > nt else []
+        v2 = t2[nt]
+        nc = len(v2) - 1
+        if _strip_fill([v1[:nc]]) != _strip_fill([v2[:nc]]):
+            return False
+        c1 = v1[nc] if len(v1) > nc else 0
+        c2 = v2[nc]
+        if isinstance(c2, str):
+            return isinstance(c1, str) and c1.startswith(c2)
+        return c1 == c2
+
+
+def parse_version(vstr):
+    """Parse a conda version string; raise SpecError if conda would reject it."""
+    return VersionOrder(vstr)
+
+
+# ---------------------------------------------------------------------------------------
+# Version specs
+# ---------------------------------------------------------------------------------------
+
+_VSPEC_TOKENS_RE = re.compile(r"\s*\^[^$]*[$]|\s*[()|,]|[^()|,]+")
+_NEEDS_TREE_RE = re.compile(r".*[()|,^$]")
+_RELATION_RE = re.compile(r"^(=|==|!=|<=|>=|<|>|~=)(?![=<>!~])(\S+)$")
+
+
+def _treeify(spec_str):
+    """Parse ``a,b|c`` into ('|', (',', a, b), c); ',' binds tighter than '|'."""
+    output, stack = [], []
+
+    def apply_ops(stop):
+        while stack and stack[-1] not in stop:
+            if len(output) < 2:
+                raise SpecError(spec_str, "cannot join single expression")
+            op_char = stack.pop()
+            right = output.pop()
+            right = right[1:] if right[0] == op_char else (right,)
+            left = output.pop()
+            left = left[1:] if left[0] == op_char else (left,)
+            output.append((op_char,) + left + right)
+
+    for item in _VSPEC_TOKENS_RE.findall("(%s)" % spec_str):
+        item = item.strip()
+        if item == "|":
+            apply_ops("(")
+            stack.append("|")
+        elif item == ",":
+            apply_ops("|(")
+            stack.append(",")
+        elif item == "(":
+            stack.append("(")
+        elif item == ")":
+            apply_ops("(")
+            if not stack or stack[-1] != "(":
+                raise SpecError(spec_str, "expression must start with '('")
+            stack.pop()
+        else:
+            output.append(item)
+    if stack:
+        raise SpecError(spec_str, "unbalanced version expression")
+    if not output:
+        raise SpecError(spec_str, "unable to determine version from spec")
+    return output[0]
+
+
+def _untreeify(node, in_and=False, depth=0):
+    if not isinstance(node, tuple):
+        return node
+    if node[0] == "|":
+        res = "|".join(_untreeify(x, depth=depth + 1) for x in node[1:])
+        return "(%s)" % res if in_and or depth > 0 else res
+    res = ",".join(_untreeify(x, in_and=True, depth=depth + 1) for x in node[1:])
+    return "(%s)" % res if depth > 0 else res
+
+
+def _compatible_release(version, bound):
+    prefix = ".".join(str(bound).split(".")[:-1])
+    if not prefix:
+        # conda raises while matching '~=1': leave the verdict (and the error) to conda
+        return None
+    return version >= bound and version.startswith(VersionOrder(prefix))
+
+
+_OPERATORS = {
+    "==": lambda v, b: v == b,
+    "!=": lambda v, b: v != b,
+    "<=": lambda v, b: v <= b,
+    ">=": lambda v, b: v >= b,
+    "<": lambda v, b: v < b,
+    ">": lambda v, b: v > b,
+    "=": lambda v, b: v.startswith(b),
+    "!=startswith": lambda v, b: not v.startswith(b),
+    "~=": _compatible_release,
+}
+
+
+class VersionSpec(object):
+    """A version constraint (``>=1.2,<2|3.*``) with conda's ``VersionSpec`` semantics."""
+
+    def __init__(self, spec):
+        self._children = ()
+        self._regex = None
+        self._operator = None
+        self._bound = None
+        self.is_exact = False
+        spec_str = spec if isinstance(spec, tuple) else str(spec)
+        if isinstance(spec_str, str) and _NEEDS_TREE_RE.match(spec_str):
+            spec_str = _treeify(spec_str)
+        if isinstance(spec_str, tuple):
+            self._combinator = any if spec_str[0] == "|" else all
+            self._children = tuple(VersionSpec(s) for s in spec_str[1:])
+            self.spec = _untreeify((spec_str[0],) + tuple(c.spec for c in self._children))
+        else:
+            self.spec = spec_str.strip()
+            self._compile_leaf(self.spec)
+
+    def _compile_leaf(self, s):
+        if not s:
+            raise SpecError(s, "empty version spec")
+        if s[0] == "^" or s[-1] == "$":
+            if s[0] != "^" or s[-1] != "$":
+                raise SpecError(s, "regex specs must start with '^' and end with '$'")
+            self._regex = _compile_regex(s, s)
+        elif s[0] in "=<>!~":
+            m = _RELATION_RE.match(s)
+            if m is None:
+                raise SpecError(s, "invalid operator")
+            operator, bound = m.groups()
+            if bound.endswith(".*"):
+                if operator == "~=":
+                    raise SpecError(s, "invalid operator with '.*'")
+                # conda ignores a trailing '.*' after other relational operators
+                operator = "!=startswith" if operator == "!=" else operator
+                bound = bound[:-2]
+            self._operator = _OPERATORS[operator]
+            self._bound = VersionOrder(bound)
+            self.is_exact = operator == "=="
+        elif s == "*":
+            self._operator = lambda v, b: True
+        elif "*" in s.rstrip("*"):
+            pattern = s.replace(".", r"\.").replace("+", r"\+").replace("*", r".*")
+            self._regex = _compile_regex(r"^(?:%s)$" % pattern, s)
+        elif s[-1] == "*":
+            if not s.endswith(".*"):
+                self.spec = s = s[:-1] + ".*"
+            self._operator = _OPERATORS["="]
+            self._bound = VersionOrder(s.rstrip("*").rstrip("."))
+        elif "@" in s:
+            self._operator = "literal"
+            self.is_exact = True
+        else:
+            self._operator = _OPERATORS["=="]
+            self._bound = VersionOrder(s)
+            self.is_exact = True
+
+    def match(self, version):
+        """True/False for a record's version string, None when undecidable."""
+        version = str(version)
+        if self._children:
+            verdicts = [c.match(version) for c in self._children]
+            certain = self._combinator(v for v in verdicts if v is not None)
+            if None not in verdicts or certain == (self._combinator is any):
+                return certain
+            return None
+        if self._regex is not None:
+            return bool(self._regex.match(version))
+        if self._operator == "literal":
+            return self.spec == version
+        try:
+            candidate = VersionOrder(version)
+        except SpecError:
+            return None  # conda would raise on this record; let conda speak
+        return self._operator(candidate, self._bound)
+
+    def __str__(self):
+        return self.spec
+
+    def __repr__(self):
+        return "VersionSpec(%r)" % self.spec
+
+
+def _compile_regex(pattern, spec):
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise SpecError(spec, "invalid regular expression: %s" % exc)
+
+
+class BuildNumberSpec(object):
+    """A ``build_number`` constraint with conda's ``BuildNumberMatch`` semantics."""
+
+    def __init__(self, spec):
+        self.spec = str(spec).strip()
+        self._exact = None
+        self._operator = None
+        self._bound = None
+        self._regex = None
+        try:
+            self._exact = int(self.spec)
+            return
+        except ValueError:
+            pass
+        if self.spec == "*":
+            self._operator = lambda v, b: True
+        elif self.spec.startswith(("=", "<", ">", "!")):
+            m = _RELATION_RE.match(self.spec)
+            if m is None or m.group(1) not in _OPERATORS:
+                raise SpecError(self.spec, "invalid operator")
+            self._operator = _OPERATORS[m.group(1)]
+            self._bound = VersionOrder(m.group(2))
+        elif self.spec.startswith("^") or self.spec.endswith("$"):
+            if not (self.spec.startswith("^") and self.spec.endswith("$")):
+                raise SpecError(self.spec, "regex specs must start with '^' and end with '$'")
+            self._regex = _compile_regex(self.spec, self.spec)
+
+    def match(self, build_number):
+        if not isinstance(build_number, int) or isinstance(build_number, bool):
+            return None
+        if self._exact is not None:
+            return self._exact == build_number
+        if self._operator is not None:
+            return self._operator(VersionOrder(str(build_number)), self._bound)
+        # conda applies the regex to an int (TypeError) or compares str to int (never equal)
+        return None if self._regex is not None else False
+
+    def __str__(self):
+        return self.spec
+
+
+# ---------------------------------------------------------------------------------------
+# Strings: names, builds, hashes
+# ---------------------------------------------------------------------------------------
+
+class _GlobMatch(object):
+    """Exact string, ``*`` glob, or ``^regex$`` (conda's GlobStrMatch)."""
+
+    def __init__(self, value, lower=False, spec=None):
+        self.value = value.lower() if lower else value
+        self._lower_record = lower == "both"
+        self._re = None
+        if self.value.startswith("^") and self.value.endswith("$"):
+            self._re = _compile_regex(self.value, spec or value)
+        elif "*" in self.value:
+            self._re = _compile_regex(
+                r"^(?:%s)$" % re.escape(self.value).replace(r"\*", ".*"), spec or value)
+
+    @property
+    def is_exact(self):
+        return self._re is None
+
+    def match(self, other):
+        if other is None:
+            return None
+        other = str(other).lower() if self._lower_record else str(other)
+        return bool(self._re.match(other)) if self._re else self.value == other
+
+    def __str__(self):
+        return self.value
+
+
+class _ExactMatch(object):
+    def __init__(self, value):
+        self.value = str(value)
+        self.is_exact = True
+
+    def match(self, other):
+        return None if other is None else self.value == str(other)
+
+    def __str__(self):
+        return self.value
+
+
+class _Undecidable(object):
+    """A field conda can match on but a conda-meta record cannot settle."""
+
+    def __init__(self, value):
+        self.value = str(value)
+        self.is_exact = False
+
+    def match(self, other):
+        return None
+
+    def __str__(self):
+        return self.value
+
+
+# ---------------------------------------------------------------------------------------
+# Channels
+# ---------------------------------------------------------------------------------------
+
+KNOWN_SUBDIRS = frozenset((
+    "noarch", "emscripten-wasm32", "wasi-wasm32", "freebsd-64", "linux-32", "linux-64",
+    "linux-aarch64", "linux-armv6l", "linux-armv7l", "linux-ppc64", "linux-ppc64le",
+    "linux-riscv64", "linux-s390x", "osx-64", "osx-arm64", "win-32", "win-64", "win-arm64",
+    "zos-z",
+))
+_URL_SCHEMES = ("http://", "https://", "ftp://", "s3://", "file://")
+# conda's built-in configuration; a host whose condarc changes these can make conda
+# disagree with every answer below that relies on them, which is why those answers are
+# limited to the public Anaconda hosts.
+_CHANNEL_ALIAS_HOST = "conda.anaconda.org"
+_DEFAULTS_HOST = "repo.anaconda.com"
+_DEFAULT_CHANNEL_NAMES = frozenset(("pkgs/main", "pkgs/r"))
+
+
+def _split_subdir(path):
+    head, _, last = path.rstrip("/").rpartition("/")
+    if head and last in KNOWN_SUBDIRS:
+        return head, last
+    return path.rstrip("/"), None
+
+
+class _Channel(object):
+    """A channel as written in a spec, or as recorded in conda-meta (with its subdir)."""
+
+    def __init__(self, text):
+        text = text.strip()
+        self.is_url = text.startswith(_URL_SCHEMES)
+        if self.is_url:
+            parts = urlsplit(text)
+            base, self.subdir = _split_subdir(parts.path)
+            self.scheme, self.host = parts.scheme, parts.netloc
+            self.path = base.strip("/")
+            if self.scheme != "file" and self.host == _CHANNEL_ALIAS_HOST:
+                # conda canonicalises alias URLs to the bare channel name
+                self.is_url, self.name = False, self.path
+            else:
+                self.name = self.path
+        else:
+            self.name, self.subdir = _split_subdir(text)
+
+    @property
+    def base_url(self):
+        return "%s://%s/%s" % (self.scheme, self.host, self.path)
+
+    def __str__(self):
+        return self.base_url if self.is_url else self.name
+
+
+class _ChannelMatch(object):
+    def __init__(self, value):
+        self.value = value
+        self.matches_all = value == "*"
+        self.channel = None if "*" in value or value.startswith("^") else _Channel(value)
+        self.is_exact = self.channel is not None
+
+    def match(self, record_channel):
+        if self.matches_all:
+            return True
+        if self.channel is None or not record_channel:
+            return None  # globs/regexes see conda's canonical name, which depends on condarc
+        return _channel_verdict(self.channel, _Channel(str(record_channel)))
+
+    def __str__(self):
+        return str(self.channel) if self.channel else self.value
+
+
+def _channel_verdict(spec, rec):
+    """Certain verdicts only; None whenever conda's channel configuration could flip it."""
+    if spec.is_url:
+        if rec.is_url and (rec.scheme, rec.host, rec.path) == (spec.scheme, spec.host, spec.path):
+            return True
+        last = spec.path.rpartition("/")[2]
+        return None if rec.name.rpartition("/")[2] == last else False
+    if spec.name == "defaults":
+        if rec.is_url and rec.host == _DEFAULTS_HOST and rec.path in _DEFAULT_CHANNEL_NAMES:
+            return True
+        if rec.name in _DEFAULT_CHANNEL_NAMES or rec.name == "defaults":
+            return True
+        return False if (not rec.is_url or rec.scheme == "file") else None
+    if not rec.is_url:
+        return rec.name == spec.name
+    if rec.scheme == "file":
+        # conda names a file:// channel after its last path segment
+        return rec.path.rpartition("/")[2] == spec.name or (
+            None if rec.path.endswith("/" + spec.name) else False)
+    if rec.path == spec.name or rec.path == "conda/" + spec.name:
+        return True
+    # e.g. a mirror configured as channel_alias: the name is what follows the alias
+    return None if rec.path.endswith("/" + spec.name) else False
+
+
+# ---------------------------------------------------------------------------------------
+# Match specs
+# ---------------------------------------------------------------------------------------
+
+_BRACKETS_RE = re.compile(r".*(?:(\[.*\]))")
+_BRACKETS_KV_RE = re.compile(r"([a-zA-Z0-9_-]+?)=([\"']?)([^'\"]*?)(\2)(?:[, ]|$)")
+_PARENS_RE = re.compile(r".*(?:(\(.*\)))")
+_NAME_VERSION_RE = re.compile(r"([^ =<>!~]+)?([><!=~ ].+)?")
+_VERSION_BUILD_RE = re.compile(r"((?:.+?)[^><!,|]?)(?:(?<![=!|,<>~])(?:[ =])([^-=,|<>~]+?))?$")
+_NAME_RE = re.compile(r"^(([a-z0-9])|([a-z0-9_](?!_)))[._-]?([a-z0-9]+(\.|-|_|$))*$")
+_VIRTUAL_NAME_RE = re.compile(r"^__[a-z0-9][._-]?([a-z0-9]+(\.|-|_|$))*$")
+_TARBALL_EXTENSIONS = (".tar.bz2", ".conda")
+FIELD_NAMES = (
+    "channel", "subdir", "name", "version", "build", "build_number", "track_features",
+    "features", "url", "md5", "sha256", "license", "license_family", "fn", "when",
+    "extras", "flags",
+)
+
+
+def _validate_name(name, spec):
+    if "*" in name:
+        return
+    lowered = name.lower()
+    invalid = re.findall(r"[^a-z0-9._-]", lowered)
+    if invalid:
+        raise SpecError(spec, "package name contains invalid characters (%s)"
+                        % "".join(dict.fromkeys(invalid)))
+    if not (_NAME_RE.match(lowered) or _VIRTUAL_NAME_RE.match(lowered)):
+        raise SpecError(spec, "invalid package name")
+
+
+def _sanitize_version(version, build):
+    """``=1.2`` means ``1.2.*`` and ``==1.2`` means ``1.2``, as in conda."""
+    if version in ("==", "=") or not version.startswith("="):
+        return version
+    bare = version.lstrip("=")
+    if version.startswith("==") and build is None:
+        return bare
+    if not any(c in bare for c in "=,|"):
+        return bare + "*" if build is None and not bare.endswith("*") else bare
+    return version
+
+
+def _split_version_build(text):
+    m = _VERSION_BUILD_RE.search(text)
+    version, build = m.groups() if m else (text, None)
+    return version and version.replace(" ", ""), build and build.strip()
+
+
+def _parse_fields(spec_str):
+    original = spec_str
+    if spec_str.endswith("@"):
+        return {"name": "*", "track_features": spec_str[:-1]}
+    spec_str = spec_str.split("#", 1)[0].split(" if ", 1)[0]
+    if spec_str.endswith(_TARBALL_EXTENSIONS):
+        return _parse_tarball(spec_str, original)
+
+    brackets = {}
+    m = _BRACKETS_RE.match(spec_str)
+    if m:
+        spec_str = spec_str.replace(m.group(1), "")
+        for kv in _BRACKETS_KV_RE.finditer(m.group(1)[1:-1]):
+            key, _, value, _ = kv.groups()
+            if not key or not value:
+                raise SpecError(original, "key-value mismatch in brackets")
+            brackets[key] = _sanitize_version(value, None) if key == "version" else value
+    m = _PARENS_RE.match(spec_str)
+    if m:  # legacy '(optional)' section: parsed away and ignored, as conda does
+        spec_str = spec_str.replace(m.group(1), "")
+
+    pieces = spec_str.rsplit(":", 2)
+    spec_str = pieces[-1]
+    channel_str = pieces[0] if len(pieces) == 3 else None
+    fields = {}
+    if channel_str:
+        fields.update(_channel_fields(channel_str))
+    if brackets.get("channel"):
+        fields.update(_channel_fields(brackets.pop("channel")))
+    brackets.pop("channel", None)
+
+    m = _NAME_VERSION_RE.match(spec_str)
+    name, rest = m.groups()
+    if name is None:
+        raise SpecError(original, "no package name found in %r" % spec_str)
+    _validate_name(name, original)
+    fields["name"] = name
+    rest = rest and rest.strip()
+    if rest:
+        if "[" in rest:
+            raise SpecError(original, "multiple brackets sections not allowed")
+        version, build = _split_version_build(rest)
+        fields["version"] = _sanitize_version(version, build)
+        if build is not None:
+            fields["build"] = build
+    brackets.pop("name", None)  # conda ignores a bracketed name when one is outside
+    fields.update(brackets)
+    unknown = set(fields) - set(FIELD_NAMES)
+    if unknown:
+        raise SpecError(original, "cannot match on field(s): %s" % ", ".join(sorted(unknown)))
+    return fields
+
+
+def _channel_fields(channel_str):
+    channel = _Channel(channel_str)
+    fields = {"channel": str(channel) if "*" not in channel_str else channel_str}
+    if channel.subdir:
+        fields["subdir"] = channel.subdir
+    if channel_str == "*" or (channel_str.startswith("*/") and channel.subdir):
+        fields.pop("channel")  # '*/linux-64::foo' only constrains the subdir
+    return fields
+
+
+def _parse_tarball(spec_str, original):
+    """A package file: identify it, but leave the match (by URL) to conda."""
+    filename = os.path.basename(spec_str)
+    stem = filename[:-len(".tar.bz2")] if filename.endswith(".tar.bz2") else filename[:-6]
+    parts = stem.rsplit("-", 2)
+    if len(parts) != 3:
+        return {"name": "*", "fn": filename, "url": spec_str}
+    return {"name": parts[0], "version": parts[1], "build": parts[2], "fn": filename,
+            "url": spec_str}
+
+
+_MATCHERS = {
+    "name": lambda v, s: _GlobMatch(v, lower=True, spec=s),
+    "version": lambda v, s: _version_spec(v, s),
+    "build": lambda v, s: _GlobMatch(v, spec=s),
+    "build_number": lambda v, s: _build_number_spec(v, s),
+    "channel": lambda v, s: _ChannelMatch(v),
+    "subdir": lambda v, s: _GlobMatch(v, spec=s),
+    "md5": lambda v, s: _ExactMatch(v),
+    "sha256": lambda v, s: _ExactMatch(v),
+    "fn": lambda v, s: _ExactMatch(v),
+    "license": lambda v, s: _GlobMatch(v, lower="both", spec=s),
+    "license_family": lambda v, s: _GlobMatch(v, lower="both", spec=s),
+}
+
+
+def _version_spec(value, spec):
+    try:
+        return VersionSpec(value)
+    except SpecError as exc:
+        raise SpecError(spec, "invalid version %r: %s" % (value, exc.reason))
+
+
+def _build_number_spec(value, spec):
+    try:
+        return BuildNumberSpec(value)
+    except SpecError as exc:
+        raise SpecError(spec, "invalid build_number %r: %s" % (value, exc.reason))
+
+
+class MatchSpec(object):
+    """A parsed conda match spec; ``match(record)`` answers True, False or None."""
+
+    def __init__(self, spec_str, fields):
+        self.original = spec_str
+        self._fields = {}
+        for key, value in fields.items():
+            factory = _MATCHERS.get(key, lambda v, s: _Undecidable(v))
+            self._fields[key] = factory(value, spec_str)
+        if fields.get("url"):
+            # a package file or URL: conda compares URLs it normalises itself
+            self._fields["url"] = _Undecidable(fields["url"])
+
+    @classmethod
+    def parse(cls, spec_str):
+        if not isinstance(spec_str, str):
+            raise SpecError(spec_str, "a spec must be a string")
+        if not spec_str.strip():
+            raise SpecError(spec_str, "empty spec")
+        return cls(spec_str, _parse_fields(spec_str))
+
+    def _get(self, key):
+        matcher = self._fields.get(key)
+        return None if matcher is None else str(matcher)
+
+    @property
+    def name(self):
+        """Lower-cased package name, or '*' for name globs."""
+        matcher = self._fields["name"]
+        return matcher.value if matcher.is_exact else "*"
+
+    version = property(lambda self: self._fields.get("version"))
+    build = property(lambda self: self._get("build"))
+    build_number = property(lambda self: self._fields.get("build_number"))
+    channel = property(lambda self: self._get("channel"))
+    subdir = property(lambda self: self._get("subdir"))
+    fields = property(lambda self: tuple(self._fields))
+
+    @property
+    def is_bare(self):
+        """Only a package name: any installed version satisfies state=present."""
+        return tuple(self._fields) == ("name",) and self._fields["name"].is_exact
+
+    @property
+    def is_exact(self):
+        """Name, version (``==``) and build are all exact: one build of one package."""
+        return all(key in self._fields and self._fields[key].is_exact
+                   for key in ("name", "version", "build"))
+
+    def match(self, record):
+        """Tri-state: True/False if certain, None if only conda can tell."""
+        verdict = True
+        for key, matcher in self._fields.items():
+            if key == "when":
+                continue  # conditions never apply to matching a record, in conda too
+            value = record.get(key)
+            if key == "subdir" and value is None and record.get("channel"):
+                value = _Channel(str(record["channel"])).subdir
+            result = matcher.match(value)
+            if result is False:
+                return False
+            if result is None:
+                verdict = None
+        return verdict
+
+    def decide(self, record):
+        """Like match(), but raise UndecidableSpec instead of answering None."""
+        result = self.match(record)
+        if result is None:
+            raise UndecidableSpec(self.original, "needs conda's own matching")
+        return result
+
+    def spec_to_str(self):
+        """Canonical form, like ``str(conda.models.match_spec.MatchSpec(...))``."""
+        out, brackets = [], []
+        channel = self._fields.get("channel")
+        if channel is not None and channel.is_exact:
+            out.append(str(channel))
+        elif channel is not None and not channel.matches_all:
+            brackets.append("channel=%s" % channel)
+        if "subdir" in self._fields:
+            if channel is not None and channel.is_exact:
+                out.append("/%s" % self._get("subdir"))
+            else:
+                brackets.append("subdir=%s" % self._get("subdir"))
+        out.append(("::%s" if out else "%s") % self._fields["name"])
+        version, build = self._get("version"), self.build
+        version_exact = False
+        if version:
+            if any(c in version for c in "><$^|,"):
+                brackets.append("version='%s'" % version)
+            elif version[:2] in ("!=", "~="):
+                (brackets.append("version='%s'" % version) if build else out.append(version))
+            elif version.endswith(".*"):
+                out.append("=" + version[:-2])
+            elif version == "*":
+                pass
+            elif version.endswith("*"):
+                out.append("=" + version[:-1])
+            else:
+                version_exact = True
+                out.append(version if version.startswith("==") else "==" + version)
+        if build:
+            if any(c in build for c in "><$^|,") or "*" in build or not version_exact:
+                quote = "'" if any(c in build for c in "><$^|,") else ""
+                brackets.append("build=%s%s%s" % (quote, build, quote))
+            else:
+                out.append("=" + build)
+        for key in FIELD_NAMES:
+            if key in self._fields and key not in ("channel", "subdir", "name", "version",
+                                                   "build"):
+                if (key == "fn" and "url" in self._fields) or (key == "url" and channel):
+                    continue
+                value = str(self._fields[key])
+                quote = "'" if any(c in value for c in ", =") else ""
+                brackets.append("%s=%s%s%s" % (key, quote, value, quote))
+        if brackets:
+            out.append("[%s]" % ",".join(brackets))
+        return "".join(out)
+
+    __str__ = spec_to_str
+
+    def __repr__(self):
+        return "MatchSpec(%r)" % self.spec_to_str()
+
+
+def parse_spec(spec_str):
+    """Parse one conda match spec string; raise SpecError if conda would reject it."""
+    return MatchSpec.parse(spec_str)
