@@ -12,6 +12,8 @@ import shlex
 import sys
 
 ROOT_ENV = 'MACFLEET_STANDIN_ROOT'
+# conda writes the path it was invoked as into each history entry (`# cmd:`).
+ARGV0_ENV = 'MACFLEET_STANDIN_ARGV0'
 TESTS_DIR = pathlib.Path(__file__).resolve().parents[2]
 
 
@@ -22,6 +24,8 @@ def wrapper_script(python: str = sys.executable) -> str:
 self=$(readlink -f "$0" 2>/dev/null || echo "$0")
 {ROOT_ENV}=$(cd "$(dirname "$self")/.." && pwd)
 export {ROOT_ENV}
+{ARGV0_ENV}=$0
+export {ARGV0_ENV}
 PYTHONPATH={shlex.quote(str(TESTS_DIR))}${{PYTHONPATH:+:$PYTHONPATH}}
 export PYTHONPATH
 exec {shlex.quote(python)} -m conda_testbed.standin "$@"

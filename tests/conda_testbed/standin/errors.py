@@ -1,0 +1,168 @@
+"""conda's exceptions as the collection sees them: JSON on stdout with --json, text on stderr."""
+from __future__ import annotations
+
+import json
+import sys
+
+
+class CondaError(Exception):
+    """One conda exception: its message, extra JSON fields and exit code."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, **extra):
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def as_json(self) -> dict:
+        body = {
+            'caused_by': 'None',
+            'error': f'{self.name}: {self.message}',
+            'exception_name': self.name,
+            'exception_type': f"<class 'conda.exceptions.{self.name}'>",
+            'message': self.message,
+        }
+        body.update(self.extra)
+        return body
+
+    def report(self, as_json: bool) -> int:
+        if as_json:
+            sys.stdout.write(json.dumps(self.as_json(), indent=2, sort_keys=True) + '\n\n\n')
+        else:
+            sys.stderr.write(f'\n{self.name}: {self.message}\n\n')
+        return self.exit_code
+
+
+class ArgumentError(CondaError):
+    exit_code = 2
+
+
+class CondaEnvironmentError(CondaError):
+    pass
+
+
+class CondaValueError(CondaError):
+    pass
+
+
+class EnvironmentLocationNotFound(CondaError):
+    def __init__(self, location):
+        super().__init__(f'Not a conda environment: {location}', location=str(location))
+
+
+class EnvironmentFileNotFound(CondaError):
+    def __init__(self, filename):
+        super().__init__(f"'{filename}' file not found", filename=str(filename))
+
+
+class PackageNotInstalledError(CondaError):
+    def __init__(self, prefix, package_name):
+        super().__init__(
+            f'Package is not installed in prefix.\n  prefix: {prefix}\n  package name: {package_name}\n',
+            package_name=package_name, packages_formatted='', prefix=str(prefix))
+
+
+def _bullets(items) -> str:
+    return ''.join(f'\n  - {item}' for item in items)
+
+
+class PackagesNotFoundInPrefixError(CondaError):
+    def __init__(self, prefix, names):
+        formatted = _bullets(names)
+        super().__init__(
+            'The following packages are missing from the target environment:\n'
+            f'  prefix: {prefix}\n{formatted}\n',
+            package_name=list(names), packages_formatted=formatted, prefix=str(prefix))
+
+
+class PackagesNotFoundInChannelsError(CondaError):
+    def __init__(self, specs, channel_urls):
+        packages, channels = _bullets(specs), _bullets(channel_urls)
+        super().__init__(
+            f'The following packages are not available from current channels:\n{packages}\n\n'
+            f'Current channels:\n{channels}\n\n'
+            "To search for alternate channels that may provide the conda package you're\n"
+            'looking for, navigate to\n\n    https://anaconda.org\n\n'
+            'and use the search bar at the top of the page.\n',
+            channel_urls=list(channel_urls), channels_formatted=channels,
+            packages=list(specs), packages_formatted=packages)
+
+
+UNSATISFIABLE_GUIDANCE = {
+    'cause': 'Some requested packages have conflicting version constraints; '
+             'The operation conflicts with a past explicit install specification',
+    'hint_codes': ['review_conflicting_specs', 'check_pinned_packages', 'update_conda'],
+    'hints': [
+        {'hint_code': 'review_conflicting_specs',
+         'text': 'Review the conflicting specifications above and adjust version ranges or package names.'},
+        {'hint_code': 'check_pinned_packages',
+         'text': 'Check for pinned packages:\n      conda config --show pinned_packages'},
+        {'hint_code': 'update_conda', 'text': 'Update conda and try again:\n      conda update conda'},
+    ],
+    'summary': 'Conda could not find a compatible set of packages to satisfy the requested specifications.',
+}
+
+
+class UnsatisfiableError(CondaError):
+    def __init__(self, explanation: str, conflicts: list):
+        super().__init__(
+            'The following specifications were found to be incompatible with each other:\n\n'
+            f'{explanation}',
+            guidance=UNSATISFIABLE_GUIDANCE, unsatisfiable=conflicts)
+
+
+class UnavailableInvalidChannel(CondaError):
+    def __init__(self, channel_name: str, channel_url: str, missing_path: str):
+        message = (
+            f'HTTP 404 UNAVAILABLE OR INVALID for channel {channel_name} <{channel_url}>\n\n'
+            'The channel is not accessible or is invalid.\n\n'
+            'You will need to adjust your conda configuration to proceed.\n'
+            "Use `conda config --show channels` to view your configuration's current state,\n"
+            'and use `conda config --show-sources` to view config file locations.\n\n'
+            'As of conda 4.3, a valid channel must contain a\n'
+            '`noarch/repodata.json` even if `noarch/repodata.json` is\n'
+            f'empty. Use `conda index {missing_path.rsplit("/noarch/", 1)[0]}`, '
+            'or create `noarch/repodata.json`\n')
+        super().__init__(
+            message, channel_name=channel_name, channel_url=channel_url,
+            json={'error': 'file does not exist',
+                  'exception': "FileNotFoundError(2, 'No such file or directory')",
+                  'path': missing_path},
+            reason='UNAVAILABLE OR INVALID',
+            response_details='\n<<FILE 404 None\n< Elapsed: 00:00.000049\n\n', status_code=404)
+
+
+class CondaToSNonInteractiveError(CondaError):
+    def __init__(self, channel_urls):
+        accept = [f'conda tos accept --override-channels --channel {url}' for url in channel_urls]
+        super().__init__(
+            'Terms of Service have not been accepted for the following channels. '
+            'Please accept or remove them before proceeding:\n'
+            + '\n'.join(f'    - {url}' for url in channel_urls) + '\n\n'
+            "To accept these channels' Terms of Service, run the following commands:\n"
+            + '\n'.join(f'    {cmd}' for cmd in accept) + '\n\n'
+            'For information on safely removing channels from your conda configuration,\n'
+            'please see the official documentation:\n'
+            'https://www.anaconda.com/docs/tools/working-with-conda/channels')
+
+    def as_json(self) -> dict:
+        body = super().as_json()
+        body['exception_type'] = "<class 'conda_anaconda_tos.exceptions.CondaToSNonInteractiveError'>"
+        return body
+
+
+class CondaExit(Exception):
+    """conda's CondaSystemExit / DryRunExit: a message on stderr and exit 0."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name, self.message = name, message
+
+    def report(self) -> int:
+        sys.stderr.write(f'\n{self.name}: {self.message}\n\n')
+        return 0

@@ -1,0 +1,148 @@
+"""What conda keeps inside a prefix: `conda-meta/*.json` records, `history`, `created_at`,
+plus the user's `~/.conda/environments.txt` registry."""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import time
+from pathlib import Path
+
+
+def is_env(prefix: Path) -> bool:
+    return (prefix / 'conda-meta').is_dir()
+
+
+def read_records(prefix: Path) -> dict[str, dict]:
+    """Installed package records keyed by package name."""
+    records = {}
+    meta = prefix / 'conda-meta'
+    if not meta.is_dir():
+        return records
+    for path in meta.glob('*.json'):
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and 'name' in record:
+            records[record['name']] = record
+    return records
+
+
+def dist_name(record: dict) -> str:
+    return f"{record['name']}-{record['version']}-{record['build']}"
+
+
+def write_record(prefix: Path, record: dict) -> None:
+    meta = prefix / 'conda-meta'
+    meta.mkdir(parents=True, exist_ok=True)
+    (meta / f'{dist_name(record)}.json').write_text(json.dumps(record, indent=2))
+
+
+def delete_record(prefix: Path, record: dict) -> None:
+    try:
+        (prefix / 'conda-meta' / f'{dist_name(record)}.json').unlink()
+    except FileNotFoundError:
+        pass
+
+
+def mark_created(prefix: Path) -> None:
+    meta = prefix / 'conda-meta'
+    meta.mkdir(parents=True, exist_ok=True)
+    (meta / 'created_at').write_text(repr(time.time()))
+    (meta / 'history').touch()
+
+
+def history_dist(record: dict) -> str:
+    return f"{record['channel']}::{dist_name(record)}"
+
+
+def append_history(prefix: Path, argv: list[str], removed: list[dict], added: list[dict],
+                   spec_lines: list[tuple[str, list[str]]]) -> None:
+    """Append one conda-style revision; spec_lines are ('update'|'remove'|'neutered', specs)."""
+    lines = [f"==> {time.strftime('%Y-%m-%d %H:%M:%S')} <==", '# cmd: ' + ' '.join(argv),
+             f'# conda version: {_conda_version()}']
+    lines += ['-' + d for d in sorted(history_dist(r) for r in removed)]
+    lines += ['+' + d for d in sorted(history_dist(r) for r in added)]
+    lines += [f'# {kind} specs: {specs!r}' for kind, specs in spec_lines if specs]
+    with open(prefix / 'conda-meta' / 'history', 'a') as handle:
+        handle.write('\n'.join(lines) + '\n')
+
+
+def _conda_version() -> str:
+    from .config import CONDA_VERSION
+
+    return CONDA_VERSION
+
+
+def requested_specs(prefix: Path) -> dict[str, str]:
+    """The user's explicit specs by package name, replayed from history like conda does."""
+    specs: dict[str, str] = {}
+    try:
+        text = (prefix / 'conda-meta' / 'history').read_text()
+    except OSError:
+        return specs
+    for line in text.splitlines():
+        for kind in ('update', 'remove', 'neutered'):
+            marker = f'# {kind} specs: '
+            if line.startswith(marker):
+                try:
+                    values = ast.literal_eval(line[len(marker):])
+                except (ValueError, SyntaxError):
+                    continue
+                for value in values:
+                    from .specs import InvalidSpec, parse
+
+                    try:
+                        name = parse(value).name
+                    except InvalidSpec:
+                        continue
+                    if kind == 'remove':
+                        specs.pop(name, None)
+                    else:
+                        specs[name] = value
+    return specs
+
+
+# -- ~/.conda/environments.txt -----------------------------------------------------------------
+def _registry(home: Path) -> Path:
+    return home / '.conda' / 'environments.txt'
+
+
+def registered(home: Path) -> list[str]:
+    try:
+        return [line.strip() for line in _registry(home).read_text().splitlines() if line.strip()]
+    except OSError:
+        return []
+
+
+def register(home: Path, prefix: Path) -> None:
+    entries = registered(home)
+    if str(prefix) in entries:
+        return
+    path = _registry(home)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, 'a') as handle:
+            handle.write(f'{prefix}\n')
+    except OSError:
+        pass  # conda also carries on when the registry cannot be written
+
+
+def unregister(home: Path, prefix: Path) -> None:
+    entries = registered(home)
+    if str(prefix) not in entries:
+        return
+    kept = [e for e in entries if e != str(prefix)]
+    try:
+        _registry(home).write_text(''.join(f'{e}\n' for e in kept))
+    except OSError:
+        pass
+
+
+def frozen(prefix: Path) -> bool:
+    return (prefix / 'conda-meta' / 'frozen').exists()
+
+
+def writable(prefix: Path) -> bool:
+    return os.access(prefix, os.W_OK)

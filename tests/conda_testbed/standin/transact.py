@@ -1,0 +1,288 @@
+"""Commands that change (or would change) a prefix: create, install, update, remove, env *."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from . import errors, linker
+from . import prefix as meta
+from . import specs as spec_mod
+from .channels import check_tos, native_subdir, resolve
+from .config import Context
+from .plan import Plan
+from .report import ACTIVATE_HINT, actions_json, package_plan, print_json
+
+COLLECTING = 'Collecting package metadata ({}): ...working... done\n'
+SOLVING = 'Solving environment: ...working... done\n'
+EXECUTING = ('Downloading and Extracting Packages: ...working... done\n'
+             'Preparing transaction: ...working... done\n'
+             'Verifying transaction: ...working... done\n'
+             'Executing transaction: ...working... done\n')
+NOTHING_TO_DO = 'All requested packages already installed.'
+
+
+class Transaction:
+    """One run of a prefix-changing command, from its parsed arguments to its output."""
+
+    def __init__(self, ctx: Context, args, argv: list[str]):
+        self.ctx, self.args, self.argv = ctx, args, argv
+        self.as_json = bool(getattr(args, 'json', False))
+        self.text = not self.as_json
+        self.cli_channels = getattr(args, 'channels', None) or []
+        self.override = bool(getattr(args, 'override_channels', False))
+
+    # -- helpers ---------------------------------------------------------------------------
+    def say(self, text: str) -> None:
+        if self.text:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
+    def index(self, file_channels=None):
+        names = self.ctx.channels_for(self.cli_channels, self.override, file_channels)
+        channels = resolve(names, self.ctx.channel_alias)
+        check_tos(channels, self.ctx.root, self.ctx.home)
+        from .solver import Index  # rattler is loaded only by commands that solve
+
+        return Index(channels, native_subdir())
+
+    def history_argv(self) -> list[str]:
+        argv0 = os.environ.get('MACFLEET_STANDIN_ARGV0') or str(self.ctx.root / 'bin' / 'conda')
+        from .channels import mask
+
+        return [argv0] + [mask(a) for a in self.argv]
+
+    def confirm(self) -> None:
+        if self.args.yes or self.as_json:
+            return
+        sys.stdout.write('Proceed ([y]/n)? ')
+        sys.stdout.flush()
+        answer = sys.stdin.readline().strip().lower() if sys.stdin.isatty() else ''
+        sys.stdout.write('\n\n')
+        if answer not in ('', 'y', 'yes'):
+            raise errors.CondaExit('CondaSystemExit', 'Exiting.')
+
+    # -- the shared end of every transaction -----------------------------------------------
+    def finish(self, plan: Plan, spec_lines, shown_specs, *, creating=False, activate=None,
+               nothing_to_do_text='\n# All requested packages already installed.\n\n') -> int:
+        if plan.empty and not creating and not plan.removing_env:
+            if self.as_json:
+                print_json({'success': True, 'message': NOTHING_TO_DO})
+            else:
+                self.say(nothing_to_do_text)
+                if activate:
+                    self.say(ACTIVATE_HINT.format(name=activate))
+            return 0
+        fetch = plan.fetch(self.ctx.pkgs_dirs)
+        dry_run = bool(getattr(self.args, 'dry_run', False))
+        if self.as_json and dry_run:
+            print_json(actions_json(plan.prefix, fetch, plan.unlink, plan.link, True))
+            return 0
+        if self.text:
+            self.say(package_plan(plan.prefix, shown_specs, fetch, plan.unlink, plan.link))
+            if dry_run:
+                raise errors.CondaExit('DryRunExit', 'Dry run. Exiting.')
+            self.confirm()
+        self.execute(plan, spec_lines, creating)
+        if self.as_json:
+            print_json(actions_json(plan.prefix, fetch, plan.unlink, plan.link, False))
+        else:
+            self.say(EXECUTING)
+            if activate:
+                self.say(ACTIVATE_HINT.format(name=activate))
+        return 0
+
+    def execute(self, plan: Plan, spec_lines, creating: bool) -> None:
+        prefix = plan.prefix
+        unlink, link = plan.unlink, plan.link
+        if plan.removing_env:
+            shutil.rmtree(prefix, ignore_errors=True)
+            meta.unregister(self.ctx.home, prefix)
+            return
+        if creating:
+            meta.mark_created(prefix)
+        pkgs = self.ctx.writable_pkgs_dir()
+        python_minor = plan.python_minor()
+        for record in unlink:
+            linker.unlink(prefix, record)
+        for record in link:
+            extracted = linker.cached_dir(self.ctx.pkgs_dirs, record)
+            if extracted is None:
+                extracted = linker.fetch(record, plan.source_url(record), pkgs)
+            linker.link(prefix, extracted, record, plan.requested.get(record['name']), python_minor,
+                        extracted.parent / record['fn'])
+        meta.append_history(prefix, self.history_argv(), unlink, link, spec_lines)
+        if creating and prefix != self.ctx.root:
+            meta.register(self.ctx.home, prefix)
+
+    # -- commands --------------------------------------------------------------------------
+    def parse_specs(self, texts) -> list:
+        return [spec_mod.parse(t) for t in texts]
+
+    def target(self) -> Path:
+        return self.ctx.target_prefix(self.args.name, self.args.prefix)
+
+    def existing_target(self) -> Path:
+        prefix = self.target()
+        if not meta.is_env(prefix):
+            raise errors.EnvironmentLocationNotFound(prefix)
+        return prefix
+
+    def create(self, texts=None, file_channels=None, ask=True, activate=None) -> int:
+        specs = self.parse_specs(self.args.specs if texts is None else texts)
+        prefix = self.target()
+        if self.override and not self.cli_channels:
+            self.ctx.channels_for(self.cli_channels, self.override)
+        if meta.is_env(prefix) and not getattr(self.args, 'dry_run', False):
+            if prefix == self.ctx.root:
+                raise errors.CondaValueError('The target prefix is the base prefix. Aborting.')
+            if ask and not (self.args.yes or self.as_json):
+                self.ask_remove_existing(prefix)
+        self.say(COLLECTING.format('current_repodata.json'))
+        final = self.index(file_channels).solve(specs, [], []) if specs else []
+        self.say(SOLVING)
+        if meta.is_env(prefix) and not getattr(self.args, 'dry_run', False):
+            shutil.rmtree(prefix)
+        plan = Plan(prefix, {}, final, {s.name: s.text for s in specs})
+        return self.finish(plan, [('update', [s.text for s in specs])], [s.text for s in specs],
+                           creating=True, activate=activate or (self.args.name or str(prefix)))
+
+    def ask_remove_existing(self, prefix: Path) -> None:
+        sys.stdout.write(
+            f"WARNING: A conda environment already exists at '{prefix}'\n\n"
+            'Remove existing environment?\nThis will remove ALL directories contained within '
+            'this specified prefix directory, including any other conda environments.\n\n (y/[n])? ')
+        sys.stdout.flush()
+        answer = sys.stdin.readline().strip().lower() if sys.stdin.isatty() else ''
+        sys.stdout.write('\n\n')
+        if answer not in ('y', 'yes'):
+            raise errors.CondaExit('CondaSystemExit', 'Exiting.')
+
+    def install(self, texts=None, file_channels=None, prune=False, activate=None,
+                update_names=False) -> int:
+        requested = self.parse_specs(self.args.specs if texts is None else texts)
+        prefix = self.existing_target()
+        installed = meta.read_records(prefix)
+        if update_names:
+            for spec in requested:
+                if spec.name not in installed:
+                    raise errors.PackageNotInstalledError(prefix, spec.name)
+        index = self.index(file_channels)
+        self.say(COLLECTING.format('repodata.json' if activate else 'current_repodata.json'))
+        names = {s.name for s in requested}
+        if prune:
+            solve_specs, pinned = list(requested), []
+        else:
+            history = meta.requested_specs(prefix)
+            solve_specs = list(requested) + [spec_mod.parse(text) for name, text in history.items()
+                                             if name not in names and name in installed]
+            pinned = [r for n, r in installed.items() if n not in names]
+        solve_specs += self.python_pin(installed, {s.name for s in solve_specs})
+        preferred = [r for n, r in installed.items() if n not in names]
+        final = index.solve(solve_specs, preferred, pinned,
+                            flexible_retry=not self.args.freeze_installed if hasattr(
+                                self.args, 'freeze_installed') else True)
+        self.say(SOLVING)
+        plan = Plan(prefix, installed, final, {s.name: s.text for s in requested})
+        shown = [s.text for s in requested]
+        return self.finish(plan, [('update', shown)], shown, activate=activate,
+                           nothing_to_do_text=('' if activate else
+                                               '\n# All requested packages already installed.\n\n'))
+
+    @staticmethod
+    def python_pin(installed: dict, named: set) -> list:
+        """conda never moves python to another minor version unless python is asked for."""
+        python = installed.get('python')
+        if not python or 'python' in named:
+            return []
+        return [spec_mod.parse('python=' + '.'.join(python['version'].split('.')[:2]))]
+
+    def update(self) -> int:
+        if not self.args.all:
+            if not self.args.specs:
+                raise errors.CondaValueError('no package names supplied')
+            return self.install(update_names=True)
+        prefix = self.existing_target()
+        installed = meta.read_records(prefix)
+        index = self.index()
+        self.say(COLLECTING.format('current_repodata.json'))
+        specs = [spec_mod.bare(name) for name in installed if name != 'python']
+        specs += self.python_pin(installed, set())
+        final = index.solve(specs, [], [])
+        self.say(SOLVING)
+        plan = Plan(prefix, installed, final, {})
+        history = meta.requested_specs(prefix)
+        changed = {r['name'] for r in plan.link}
+        neutered = [name for name, text in history.items() if name in changed and text != name]
+        return self.finish(plan, [('neutered', neutered)], [])
+
+    def remove(self) -> int:
+        prefix = self.existing_target() if not self.args.all else self.target()
+        if self.args.all:
+            return self.remove_env(prefix)
+        requested = self.parse_specs(self.args.specs)
+        installed = meta.read_records(prefix)
+        missing = [s.text for s in requested if s.name not in installed]
+        if missing:
+            raise errors.PackagesNotFoundInPrefixError(prefix, missing)
+        doomed = {s.name for s in requested}
+        grew = True
+        while grew:  # whatever depends on a removed package goes too
+            grew = False
+            for name, record in installed.items():
+                deps = {spec_mod.parse(d).name for d in record.get('depends', [])}
+                if name not in doomed and deps & doomed:
+                    doomed.add(name)
+                    grew = True
+        final = [(r, '') for n, r in installed.items() if n not in doomed]
+        plan = Plan(prefix, installed, final)
+        return self.finish(plan, [('remove', [s.text for s in requested])],
+                           [s.text for s in requested])
+
+    def remove_env(self, prefix: Path) -> int:
+        if prefix == self.ctx.root:
+            raise errors.CondaEnvironmentError(
+                'Cannot remove current environment. Deactivate and run conda remove again')
+        if not meta.is_env(prefix):
+            raise errors.EnvironmentLocationNotFound(prefix)
+        plan = Plan(prefix, meta.read_records(prefix), removing_env=True)
+        return self.finish(plan, [], [])
+
+    # -- env create / env update from a file ----------------------------------------------
+    def read_env_file(self) -> dict:
+        path = Path(os.path.abspath(self.args.file))
+        if not path.is_file():
+            raise errors.EnvironmentFileNotFound(path)
+        import yaml
+
+        data = yaml.safe_load(path.read_text()) or {}
+        if not self.args.name and not self.args.prefix:
+            if data.get('prefix') and not data.get('name'):
+                self.args.prefix = data['prefix']
+            else:
+                self.args.name = data.get('name')
+        if not self.args.name and not self.args.prefix:
+            raise errors.CondaValueError('Unable to determine environment\n\n'
+                                         'Please re-run this command with one of the following options:\n\n'
+                                         '* Provide an environment name via --name or -n\n'
+                                         '* Re-run this command inside an activated conda environment.')
+        deps = [d for d in data.get('dependencies') or [] if isinstance(d, str)]
+        return {'channels': list(data.get('channels') or []), 'dependencies': deps}
+
+    def env_create(self) -> int:
+        env = self.read_env_file()
+        return self.create(env['dependencies'], env['channels'], ask=False,
+                           activate=self.args.name or self.args.prefix)
+
+    def env_update(self) -> int:
+        env = self.read_env_file()
+        activate = self.args.name or self.args.prefix
+        if not meta.is_env(self.target()):
+            return self.create(env['dependencies'], env['channels'], ask=False, activate=activate)
+        self.args.freeze_installed = False
+        return self.install(env['dependencies'], env['channels'], prune=self.args.prune,
+                            activate=activate)
+
+    def env_remove(self) -> int:
+        return self.remove_env(self.target())
