@@ -1,0 +1,56 @@
+"""Fixtures of the test-bed unit tests: one built channel per session, a rattler solve helper."""
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+from typing import List, Union
+
+import pytest
+
+from conda_testbed.channel import cached_channel, channel_url
+
+# py-rattler 0.28 can crash the interpreter at exit after an async call: solve in a child
+# that leaves through os._exit, so pytest's own exit status stays trustworthy.
+SOLVE_SCRIPT = '''
+import asyncio, json, os, sys
+import rattler
+url, platform, cache = sys.argv[1:4]
+specs = sys.argv[4:]
+async def solve():
+    gateway = rattler.Gateway(cache_dir=cache)
+    return await rattler.solve([url], specs, gateway=gateway, platforms=[platform, 'noarch'])
+try:
+    records = asyncio.run(solve())
+    print(json.dumps(sorted(f'{r.name.normalized}-{r.version}-{r.build}' for r in records)))
+    code = 0
+except Exception as error:
+    print(json.dumps({'error': str(error)}))
+    code = 3
+sys.stdout.flush()
+os._exit(code)
+'''
+
+
+@pytest.fixture(scope='session')
+def testbed_channel_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """The test channel, built once per session."""
+    return cached_channel(tmp_path_factory.getbasetemp() / 'channel-cache')
+
+
+@pytest.fixture
+def rattler_solve(tmp_path: pathlib.Path):
+    """``solve(channel_dir, platform, *specs)`` -> sorted dist names, solved by py-rattler.
+
+    With ``expect_failure=True`` the solve must fail and its error message is returned.
+    """
+    def solve(channel_dir: pathlib.Path, platform: str, *specs: str,
+              expect_failure: bool = False) -> Union[List[str], str]:
+        command = [sys.executable, '-c', SOLVE_SCRIPT, channel_url(channel_dir), platform,
+                   str(tmp_path / 'rattler-cache'), *specs]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert result.returncode == (3 if expect_failure else 0), result.stdout + result.stderr
+        answer = json.loads(result.stdout)
+        return answer['error'] if expect_failure else answer
+    return solve
