@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright: macfleet.conda contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""conda's LINK/UNLINK actions as module results, predicted package lists and diffs."""
+from __future__ import annotations
+
+import json
+import os
+
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_mask import mask_text
+
+
+def _entry(item):
+    """One linked/unlinked package as we report it (conda's LINK keys or a conda-meta record's)."""
+    return {
+        'name': item.get('name'),
+        'version': item.get('version'),
+        'build': item.get('build_string', item.get('build')),
+        'channel': mask_text(item.get('base_url') or item.get('channel')),
+    }
+
+
+def no_actions():
+    return {'linked': [], 'unlinked': []}
+
+
+def actions_of(document):
+    """``{'linked': [...], 'unlinked': [...]}`` from a conda ``--json`` result (empty when nothing to do)."""
+    actions = (document or {}).get('actions') or {}
+    if isinstance(actions, list):  # conda env update may report one action set per step
+        merged = no_actions()
+        for part in actions:
+            for key, value in actions_of({'actions': part}).items():
+                merged[key].extend(value)
+        return merged
+    return {
+        'linked': sorted((_entry(item) for item in actions.get('LINK') or ()), key=_sort_key),
+        'unlinked': sorted((_entry(item) for item in actions.get('UNLINK') or ()), key=_sort_key),
+    }
+
+
+def combine(*action_sets):
+    """Several transactions' actions as one report, in order."""
+    merged = no_actions()
+    for actions in action_sets:
+        merged['linked'].extend(actions['linked'])
+        merged['unlinked'].extend(actions['unlinked'])
+    return merged
+
+
+def removal_of(records):
+    """The actions of removing these installed records (what ``conda remove --all`` unlinks)."""
+    return {'linked': [], 'unlinked': sorted((_entry(rec) for rec in records), key=_sort_key)}
+
+
+def changed(actions):
+    return bool(actions['linked'] or actions['unlinked'])
+
+
+def _sort_key(entry):
+    return (entry['name'] or '', entry['version'] or '', entry['build'] or '')
+
+
+def _key(item):
+    return (item.get('name'), item.get('version'), item.get('build_string', item.get('build')))
+
+
+def fetched_depends(document, pkgs_dirs=()):
+    """``depends`` of the packages a dry run would link, keyed by (name, version, build).
+
+    A dry run's LINK entries carry no dependencies: FETCH (packages to download) does, and the
+    package cache holds the index of the others.
+    """
+    actions = (document or {}).get('actions') or {}
+    known = dict((_key(item), item.get('depends') or [])
+                 for item in (actions.get('FETCH') or ()) if isinstance(actions, dict))
+    for item in (actions.get('LINK') or ()) if isinstance(actions, dict) else ():
+        if _key(item) in known or not item.get('dist_name'):
+            continue
+        for folder in pkgs_dirs:
+            try:
+                with open(os.path.join(folder, item['dist_name'], 'info', 'index.json'), 'rb') as stream:
+                    known[_key(item)] = json.loads(stream.read().decode('utf-8')).get('depends') or []
+                break
+            except (OSError, ValueError):
+                continue
+    return known
+
+
+def apply(records, actions, depends=None):
+    """The records after ``actions`` (check mode's prediction of the env after the run).
+
+    Linked packages get their ``depends`` from ``depends`` (see fetched_depends) when known, else
+    None, which callers treat as "needs an unknown set".
+    """
+    after = dict((_key(rec), rec) for rec in records)
+    for entry in actions['unlinked']:
+        after.pop(_key(entry), None)
+    for entry in actions['linked']:
+        after[_key(entry)] = dict(entry, depends=(depends or {}).get(_key(entry)))
+    return [after[key] for key in sorted(after, key=lambda k: tuple(part or '' for part in k))]
+
+
+def package_lines(records):
+    """The env as diff text: one ``name==version=build`` line per package, sorted."""
+    lines = sorted('%s==%s=%s' % (rec['name'], rec.get('version'), rec.get('build_string', rec.get('build')))
+                   for rec in records)
+    return ''.join(line + '\n' for line in lines)
+
+
+def diff(before_records, after_records, prefix):
+    return {
+        'before': package_lines(before_records),
+        'after': package_lines(after_records),
+        'before_header': '%s (before)' % prefix,
+        'after_header': '%s (after)' % prefix,
+    }

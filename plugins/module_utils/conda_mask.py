@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+# Copyright: macfleet.conda contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Hide channel credentials (``https://user:pass@host``, ``/t/<token>/``) in anything we report.
+
+conda echoes channel URLs in actions, errors and commands; a token in a result or a diff would end
+up in logs and CI output, so every string leaving a module passes through ``mask``.
+"""
+from __future__ import annotations
+
+import re
+
+MASK = '********'
+_USERINFO = re.compile(r'(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s]+)@')
+_TOKEN = re.compile(r'(?P<lead>/t/)(?P<token>[^/\s]+)(?=/|\s|$)')
+
+
+def mask_text(text):
+    """``text`` with URL user-info and anaconda.org-style ``/t/<token>`` parts replaced by a mask."""
+    if not isinstance(text, str):
+        return text
+    text = _USERINFO.sub(lambda m: m.group('scheme') + MASK + '@', text)
+    return _TOKEN.sub(lambda m: m.group('lead') + MASK, text)
+
+
+def mask(value):
+    """``value`` (str, list, tuple or dict, nested) with every string masked."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return dict((mask(key), mask(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return type(value)(mask(item) for item in value)
+    return value
+
+
+def secrets_in(urls):
+    """The credential parts of ``urls``, for ``module.no_log_values`` so Ansible hides them too."""
+    found = set()
+    for url in urls or ():
+        if not isinstance(url, str):
+            continue
+        for match in _USERINFO.finditer(url):
+            userinfo = match.group('userinfo')
+            found.add(userinfo)
+            found.update(part for part in userinfo.split(':', 1)[1:] if part)
+        found.update(match.group('token') for match in _TOKEN.finditer(url))
+    return found

@@ -1,0 +1,241 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: macfleet.conda contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: conda_env
+short_description: Create, converge and remove conda environments
+version_added: 0.1.0
+description:
+  - Makes a conda environment exist with the declared packages (O(python), O(packages), or an
+    C(environment.yml) as O(file) or O(spec)), optionally removing everything else (O(prune)), or makes
+    it absent.
+  - An existing env is changed in place with C(conda install)/C(conda remove); it is never recreated.
+  - A spec already satisfied by an installed package is left alone, so a bare C(numpy) does not upgrade
+    numpy; use M(macfleet.conda.conda_package) with O(macfleet.conda.conda_package#module:state=latest)
+    for upgrades.
+options:
+  name:
+    description:
+      - Name of the env, resolved like C(conda -n) does (C(base) is the root env).
+      - Exactly one of O(name) and O(prefix) is required; O(name) wins over the C(name) of O(file) or O(spec).
+      - Must not contain C(/), spaces, C(:) or C(#).
+    type: str
+    aliases: [environment]
+  prefix:
+    description:
+      - Absolute path of the env.
+    type: path
+  state:
+    description:
+      - V(present) creates the env or installs what is missing; V(absent) removes the whole env.
+      - V(absent) on the root (C(base)) env fails.
+    type: str
+    choices: [present, absent]
+    default: present
+  python:
+    description:
+      - Version spec for python, for example V(3.9) (meaning C(python=3.9), any 3.9.x) or V(>=3.10,<3.12).
+    type: str
+  packages:
+    description:
+      - conda match specs, for example V(numpy=1.19.2), V(numpy>=1.20,<2), V(conda-forge::numpy),
+        V(numpy 1.19.* py39*).
+    type: list
+    elements: str
+    default: []
+  file:
+    description:
+      - Path on the managed host of an C(environment.yml) (keys C(name), C(channels), C(dependencies)).
+      - It is read by the controller (no YAML library is needed on the host).
+      - Mutually exclusive with O(python), O(packages) and O(spec).
+      - C(pip:) sub-lists in C(dependencies) are not supported and fail the task; install them with
+        M(ansible.builtin.pip) using the env's python.
+    type: path
+  spec:
+    description:
+      - The content of an C(environment.yml) as a dictionary (C(name), C(channels), C(dependencies)).
+      - Mutually exclusive with O(python), O(packages) and O(file).
+    type: dict
+  prune:
+    description:
+      - Remove installed packages that no declared spec needs, directly or as a dependency of a needed
+        package, in one C(conda remove) after installing what is missing.
+      - Needs at least one declared spec. In the root env, conda itself is always kept.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - macfleet.conda.conda
+seealso:
+  - module: macfleet.conda.conda_package
+author:
+  - macfleet.conda maintainers
+'''
+
+EXAMPLES = r'''
+- name: Create myenv with Python 3.9 (conda create --name myenv python=3.9)
+  macfleet.conda.conda_env:
+    name: myenv
+    python: "3.9"
+
+- name: Keep myenv at Python 3.9 with numpy 1.19.2 from conda-forge only
+  macfleet.conda.conda_env:
+    name: myenv
+    python: "3.9"
+    packages:
+      - numpy=1.19.2
+    channels:
+      - conda-forge
+    override_channels: true
+
+- name: Converge an env from an environment.yml on the host, removing undeclared packages
+  macfleet.conda.conda_env:
+    file: /Users/builder/project/environment.yml
+    prune: true
+
+- name: The same structure inline, with the task's name winning over the file's
+  macfleet.conda.conda_env:
+    name: build
+    spec:
+      channels: [conda-forge]
+      dependencies:
+        - python=3.10
+        - requests
+
+- name: Remove myenv (conda env remove --name myenv)
+  macfleet.conda.conda_env:
+    name: myenv
+    state: absent
+'''
+
+RETURN = r'''
+prefix:
+  description: Absolute path of the env (null when an absent env was asked to be absent).
+  returned: always
+  type: str
+  sample: /opt/miniconda3/envs/myenv
+name:
+  description: Name of the env, when it was given by name.
+  returned: always
+  type: str
+  sample: myenv
+actions:
+  description: What was (or, in check mode, would be) linked and unlinked, from conda's own report.
+  returned: always
+  type: dict
+  contains:
+    linked:
+      description: Packages added to the env.
+      type: list
+      elements: dict
+      sample: [{name: numpy, version: 1.19.2, build: py39hf4c9891_0, channel: "https://conda.anaconda.org/conda-forge"}]
+    unlinked:
+      description: Packages taken out of the env.
+      type: list
+      elements: dict
+      sample: []
+conda_error:
+  description: conda's own error (exception name, message, exit code, command) when conda failed.
+  returned: failure
+  type: dict
+  sample: {exception_name: PackagesNotFoundInChannelsError, conda_message: "...", rc: 1, cmd: [conda, install]}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.macfleet.conda.plugins.module_utils import conda_actions as actions_util
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_environment_file import (
+    EnvironmentFileError, read_spec)
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_plan import split_by_verdict
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import is_env, read_records
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_task import CHANNEL_OPTIONS, CondaTask
+
+
+def python_spec(version):
+    """``python=3.9`` for a plain version, ``python>=3.10`` for one with an operator."""
+    return 'python' + ('=' if version[:1].isdigit() else '') + version
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            name=dict(type='str', aliases=['environment']),
+            prefix=dict(type='path'),
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+            python=dict(type='str'),
+            packages=dict(type='list', elements='str', default=[]),
+            file=dict(type='path'),
+            spec=dict(type='dict'),
+            prune=dict(type='bool', default=False),
+            **CHANNEL_OPTIONS
+        ),
+        mutually_exclusive=[('name', 'prefix'), ('file', 'spec'), ('file', 'python'), ('file', 'packages'),
+                            ('spec', 'python'), ('spec', 'packages')],
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params['file']:
+        module.fail_json(msg='file is read on the controller by the macfleet.conda.conda_env action plugin; '
+                             'this run bypassed it. Pass the content as spec instead.')
+    try:
+        declared = read_spec(params['spec']) if params['spec'] is not None else None
+    except EnvironmentFileError as exc:
+        module.fail_json(msg=str(exc))
+    name = params['name'] or (declared.name if declared and not params['prefix'] else None)
+    if not name and not params['prefix']:
+        module.fail_json(msg='one of name or prefix is required (or a name in spec/file).')
+    spec_strings = declared.dependencies if declared else (
+        ([python_spec(params['python'])] if params['python'] else []) + params['packages'])
+    channels = params['channels'] + [c for c in (declared.channels if declared else []) if c not in params['channels']]
+
+    task = CondaTask(module)
+    specs = task.specs(spec_strings)
+    if params['prune'] and not specs:
+        task.fail('prune needs at least one declared package: with none it would empty the env.')
+    prefix = params['prefix'] or task.locate(name)
+    exists = bool(prefix) and is_env(prefix)
+    result = dict(changed=False, prefix=prefix, name=name, actions=actions_util.no_actions())
+
+    if params['state'] == 'absent':
+        if prefix and task.root and prefix.rstrip('/') in (task.root.rstrip('/'),):
+            task.fail('Refusing to remove the root (base) environment %s: it holds conda itself.' % prefix)
+        if not exists:
+            task.exit(**result)
+        records = read_records(prefix)
+        actions = actions_util.removal_of(records)
+        if not module.check_mode:
+            document = task.conda(task.runner.remove_env, prefix=prefix)
+            actions = actions_util.actions_of(document) if document.get('actions') else actions
+        result.update(changed=True, actions=actions,
+                      diff=actions_util.diff(records, [], prefix))
+        task.exit(**result)
+
+    if not exists:
+        document = task.conda(task.runner.create, [spec.original for spec in specs], prefix=params['prefix'],
+                              name=None if params['prefix'] else name, channels=channels,
+                              override_channels=params['override_channels'], dry_run=module.check_mode)
+        prefix = document.get('prefix') or (document.get('actions') or {}).get('PREFIX') or prefix
+        records, actions = [], actions_util.actions_of(document)
+        after = task.after(prefix, records, actions, document)
+        changed = True
+    else:
+        records = read_records(prefix)
+        unsatisfied, undecided = split_by_verdict(specs, records)
+        actions, document = task.install(prefix, unsatisfied + undecided, records, bool(unsatisfied),
+                                         channels, params['override_channels'])
+        after = task.after(prefix, records, actions, document) if document else records
+        changed = actions_util.changed(actions)
+    if params['prune']:
+        pruned, after = task.prune(prefix, after, specs)
+        actions = actions_util.combine(actions, pruned)
+        changed = changed or actions_util.changed(pruned)
+    result.update(changed=changed, prefix=prefix, actions=actions)
+    if changed:
+        result['diff'] = actions_util.diff(records, after, prefix)
+    task.exit(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,167 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: macfleet.conda contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: conda_package
+short_description: Install, upgrade and remove packages in an existing conda environment
+version_added: 0.1.0
+description:
+  - Makes conda packages present, latest or absent in an existing env (or the root env), or updates
+    everything in it (O(update_all)).
+  - All specs of one task go to conda in one transaction.
+options:
+  name:
+    description:
+      - conda match specs, for example V(numpy), V(numpy=1.19.2), V(numpy>=1.20,<2), V(conda-forge::numpy).
+      - Required unless O(update_all) is set; mutually exclusive with it.
+    type: list
+    elements: str
+    aliases: [names, pkg]
+  environment:
+    description:
+      - Name of the env (C(base) is the root env). The env must exist (create it with
+        M(macfleet.conda.conda_env)).
+      - With neither O(environment) nor O(prefix), the root env is used.
+    type: str
+    aliases: [env]
+  prefix:
+    description:
+      - Absolute path of the env.
+    type: path
+  state:
+    description:
+      - V(present) installs what no installed package satisfies; an installed package satisfies a bare name.
+      - V(latest) also upgrades to the newest version the channels offer that matches the spec (one conda
+        solve each run; changed only when something newer gets linked).
+      - V(absent) removes installed packages matching the specs (conda also removes what depends on them).
+    type: str
+    choices: [present, absent, latest]
+    default: present
+  update_all:
+    description:
+      - Update every package of the env (C(conda update --all)).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - macfleet.conda.conda
+seealso:
+  - module: macfleet.conda.conda_env
+author:
+  - macfleet.conda maintainers
+'''
+
+EXAMPLES = r'''
+- name: Install numpy 1.19.2 into myenv (conda install --name myenv numpy=1.19.2)
+  macfleet.conda.conda_package:
+    name: numpy=1.19.2
+    environment: myenv
+
+- name: Keep numpy up to date in myenv (conda update --name myenv numpy)
+  macfleet.conda.conda_package:
+    name: numpy
+    environment: myenv
+    state: latest
+
+- name: Update all packages of myenv (conda update --name myenv --all)
+  macfleet.conda.conda_package:
+    environment: myenv
+    update_all: true
+
+- name: Remove toolz from the env at a path
+  macfleet.conda.conda_package:
+    name: toolz
+    prefix: /opt/miniconda3/envs/myenv
+    state: absent
+'''
+
+RETURN = r'''
+prefix:
+  description: Absolute path of the env.
+  returned: always
+  type: str
+  sample: /opt/miniconda3/envs/myenv
+actions:
+  description: What was (or, in check mode, would be) linked and unlinked, from conda's own report.
+  returned: always
+  type: dict
+  contains:
+    linked:
+      description: Packages added to the env (C(name), C(version), C(build), C(channel)).
+      type: list
+      elements: dict
+      sample: [{name: numpy, version: 1.26.4, build: py39h206e18e_0, channel: "https://conda.anaconda.org/conda-forge"}]
+    unlinked:
+      description: Packages taken out of the env.
+      type: list
+      elements: dict
+      sample: [{name: numpy, version: 1.19.2, build: py39hf4c9891_0, channel: "https://conda.anaconda.org/conda-forge"}]
+conda_error:
+  description: conda's own error (exception name, message, exit code, command) when conda failed.
+  returned: failure
+  type: dict
+  sample: {exception_name: UnsatisfiableError, conda_message: "...", rc: 1, cmd: [conda, install]}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.macfleet.conda.plugins.module_utils import conda_actions as actions_util
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_plan import installed_matches, split_by_verdict
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import is_env, read_records
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_task import CHANNEL_OPTIONS, CondaTask
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            name=dict(type='list', elements='str', aliases=['names', 'pkg']),
+            environment=dict(type='str', aliases=['env']),
+            prefix=dict(type='path'),
+            state=dict(type='str', choices=['present', 'absent', 'latest'], default='present'),
+            update_all=dict(type='bool', default=False),
+            **CHANNEL_OPTIONS
+        ),
+        mutually_exclusive=[('environment', 'prefix'), ('name', 'update_all')],
+        required_one_of=[('name', 'update_all')],
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params['update_all'] and params['state'] == 'absent':
+        module.fail_json(msg='update_all cannot be combined with state=absent.')
+    task = CondaTask(module)
+    specs = task.specs(params['name'] or [])
+    prefix = params['prefix'] or task.locate(params['environment'] or 'base')
+    if not prefix or not is_env(prefix):
+        task.fail('The conda env %s does not exist; create it first with macfleet.conda.conda_env. '
+                  'Nothing was changed.' % (params['prefix'] or params['environment']), prefix=prefix)
+    records = read_records(prefix)
+    channels, override = params['channels'], params['override_channels']
+    check = module.check_mode
+
+    if params['update_all']:
+        document = task.conda(task.runner.update_all, prefix=prefix, channels=channels,
+                              override_channels=override, dry_run=check)
+    elif params['state'] == 'latest':
+        # Only conda knows what the channels offer: one solve, real or dry, decides.
+        document = task.conda(task.runner.install, prefix=prefix, specs=[spec.original for spec in specs],
+                              channels=channels, override_channels=override, dry_run=check)
+    elif params['state'] == 'absent':
+        names = installed_matches(specs, records)
+        if names is None:  # only conda can tell what a spec matches: let it pick (and predict)
+            names = [spec.original for spec in specs]
+        document = task.remove(prefix, names) if names else None
+    else:
+        unsatisfied, undecided = split_by_verdict(specs, records)
+        actions, document = task.install(prefix, unsatisfied + undecided, records, bool(unsatisfied),
+                                         channels, override)
+    actions = actions_util.actions_of(document)
+    result = dict(changed=actions_util.changed(actions), prefix=prefix, actions=actions)
+    if result['changed']:
+        result['diff'] = actions_util.diff(records, task.after(prefix, records, actions, document), prefix)
+    task.exit(**result)
+
+
+if __name__ == '__main__':
+    main()
