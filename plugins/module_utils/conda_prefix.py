@@ -19,7 +19,7 @@ CONDARC_FILES = ('/etc/conda/.condarc', '/etc/conda/condarc', '/var/lib/conda/.c
                  '/var/lib/conda/condarc')
 _LIST_ITEM = re.compile(r'^\s+-\s+(?P<value>.+?)\s*$')
 _KEY = re.compile(r'^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<rest>.*?)\s*$')
-_PLAIN_SCALAR = re.compile(r'^[^\'"\[\]{}&*!|>%@`,#]+$')
+_YAML_INDICATORS = '-?:,[]{}#&*!|>\'"%@`'
 
 
 class Undecided(Exception):
@@ -108,11 +108,17 @@ def read_condarc_list(path, keys):
             entry = _LIST_ITEM.match(item)
             if not entry:
                 break
-            if not _PLAIN_SCALAR.match(entry.group('value')):
-                raise Undecided('%s: %s entry %r needs a YAML parser' % (path, key, entry.group('value')))
-            values.append(entry.group('value'))
+            values.append(_plain_scalar(entry.group('value'), path, key))
         return values
     return []
+
+
+def _plain_scalar(value, path, key):
+    """A YAML plain scalar without its trailing comment; Undecided for anything fancier."""
+    value = re.split(r'\s+#', value, 1)[0].strip()
+    if not value or value[0] in _YAML_INDICATORS or ': ' in value or value.endswith(':'):
+        raise Undecided('%s: %s entry %r needs a YAML parser' % (path, key, value))
+    return value
 
 
 def _expand(path, home, environ):

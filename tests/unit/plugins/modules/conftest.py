@@ -39,9 +39,13 @@ class FakeConda:
     def executable(self) -> str:
         return str(self.root / 'bin' / 'conda')
 
-    def expect(self, words, answer) -> None:
-        """The next conda call must contain all ``words``; it gets ``answer`` (a stem or a tuple)."""
-        self.script.append((list(words), recording(answer, str(self.root)) if isinstance(answer, str) else answer))
+    def expect(self, words, answer, effect=None) -> None:
+        """The next conda call must contain all ``words``; it gets ``answer`` (a stem or a tuple).
+
+        ``effect`` (a callable) runs first, standing for what conda does to the disk.
+        """
+        answer = recording(answer, str(self.root)) if isinstance(answer, str) else answer
+        self.script.append((list(words), answer, effect))
 
     def env(self, name: str, recorded: str | None = 'conda-meta_myenv_after_installs') -> pathlib.Path:
         """Make env ``name`` exist with a copy of a recorded conda-meta (or an empty one)."""
@@ -57,9 +61,11 @@ class FakeConda:
     def run_command(self, argv, check_rc=False, **_kwargs):
         self.calls.append(list(argv))
         assert self.script, 'unexpected conda call: %s' % argv
-        words, answer = self.script.pop(0)
+        words, answer, effect = self.script.pop(0)
         missing = [word for word in words if word not in argv]
         assert not missing, 'conda call %s lacks %s' % (argv, missing)
+        if effect:
+            effect()
         return answer
 
 
