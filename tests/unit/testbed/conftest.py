@@ -1,4 +1,4 @@
-"""Fixtures of the test-bed unit tests: one built channel per session, a rattler solve helper."""
+"""Fixture of the test-bed unit tests: a py-rattler solve that cannot crash pytest's exit."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ from typing import List, Union
 
 import pytest
 
-from conda_testbed.channel import cached_channel, channel_url
+from conda_testbed.channel import channel_url
 
 # py-rattler 0.28 can crash the interpreter at exit after an async call: solve in a child
 # that leaves through os._exit, so pytest's own exit status stays trustworthy.
@@ -31,12 +31,6 @@ except Exception as error:
 sys.stdout.flush()
 os._exit(code)
 '''
-
-
-@pytest.fixture(scope='session')
-def testbed_channel_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    """The test channel, built once per session."""
-    return cached_channel(tmp_path_factory.getbasetemp() / 'channel-cache')
 
 
 @pytest.fixture

@@ -39,23 +39,23 @@ def recorded_records() -> dict:
     return found
 
 
-def test_every_subdir_has_repodata_listing_each_package_with_its_checksums(testbed_channel_dir):
-    repodata = read_repodata(testbed_channel_dir)
+def test_every_subdir_has_repodata_listing_each_package_with_its_checksums(testbed_channel):
+    repodata = read_repodata(testbed_channel)
     assert sorted(repodata) == sorted(SUBDIRS)
     for subdir, data in repodata.items():
         assert data['info']['subdir'] == subdir
-        files = sorted(path.name for path in (testbed_channel_dir / subdir).glob('*.tar.bz2'))
+        files = sorted(path.name for path in (testbed_channel / subdir).glob('*.tar.bz2'))
         assert sorted(data['packages']) == files
         for filename, record in data['packages'].items():
-            blob = (testbed_channel_dir / subdir / filename).read_bytes()
+            blob = (testbed_channel / subdir / filename).read_bytes()
             assert record['md5'] == hashlib.md5(blob).hexdigest()
             assert record['sha256'] == hashlib.sha256(blob).hexdigest()
             assert record['size'] == len(blob)
             assert f"{record['name']}-{record['version']}-{record['build']}.tar.bz2" == filename
 
 
-def test_channel_offers_the_briefed_packages_on_each_platform(testbed_channel_dir):
-    repodata = read_repodata(testbed_channel_dir)
+def test_channel_offers_the_briefed_packages_on_each_platform(testbed_channel):
+    repodata = read_repodata(testbed_channel)
     for subdir in ('linux-64', 'osx-64', 'osx-arm64'):
         names = {(r['name'], r['version']) for r in repodata[subdir]['packages'].values()}
         assert {('python', '3.9.18'), ('python', '3.10.13'), ('python', '3.11.7'),
@@ -70,8 +70,8 @@ def test_channel_offers_the_briefed_packages_on_each_platform(testbed_channel_di
     assert not builds['linux-64'] & builds['osx-64'] and not builds['osx-64'] & builds['osx-arm64']
 
 
-def test_records_carry_the_recorded_names_builds_and_fields(testbed_channel_dir):
-    repodata = read_repodata(testbed_channel_dir)
+def test_records_carry_the_recorded_names_builds_and_fields(testbed_channel):
+    repodata = read_repodata(testbed_channel)
     recorded = recorded_records()
     assert len(recorded) >= 12
     for filename, record in recorded.items():
@@ -102,8 +102,8 @@ def test_payload_files_match_the_recorded_prefix_records():
     assert compared >= 10
 
 
-def test_package_tarball_has_index_paths_and_files_describing_its_payload(testbed_channel_dir):
-    path = testbed_channel_dir / 'linux-64' / 'python-3.9.18-h2860985_0.tar.bz2'
+def test_package_tarball_has_index_paths_and_files_describing_its_payload(testbed_channel):
+    path = testbed_channel / 'linux-64' / 'python-3.9.18-h2860985_0.tar.bz2'
     with tarfile.open(path, 'r:bz2') as archive:
         members = {member.name: member for member in archive.getmembers()}
         read = lambda name: archive.extractfile(members[name]).read()  # noqa: E731
@@ -123,8 +123,8 @@ def test_package_tarball_has_index_paths_and_files_describing_its_payload(testbe
     assert b'Python 3.9.18' in payload['bin/python'] and python_mode == 0o755
 
 
-def test_python_stub_answers_version_like_cpython(testbed_channel_dir, tmp_path):
-    [path] = (testbed_channel_dir / 'osx-arm64').glob('python-3.10.13-*.tar.bz2')
+def test_python_stub_answers_version_like_cpython(testbed_channel, tmp_path):
+    [path] = (testbed_channel / 'osx-arm64').glob('python-3.10.13-*.tar.bz2')
     with tarfile.open(path, 'r:bz2') as archive:
         script = archive.extractfile('bin/python').read()
     stub = tmp_path / 'python'
@@ -164,8 +164,8 @@ def test_cached_channel_rebuilds_only_when_definitions_change(tmp_path, monkeypa
 
 
 @pytest.mark.parametrize('platform', ['linux-64', 'osx-arm64'])
-def test_rattler_solves_python_39_with_numpy_1192(testbed_channel_dir, rattler_solve, platform):
-    solved = rattler_solve(testbed_channel_dir, platform, 'python=3.9', 'numpy=1.19.2')
+def test_rattler_solves_python_39_with_numpy_1192(testbed_channel, rattler_solve, platform):
+    solved = rattler_solve(testbed_channel, platform, 'python=3.9', 'numpy=1.19.2')
     names = {dist.rsplit('-', 2)[0]: dist for dist in solved}
     assert sorted(names) == ['numpy', 'pip', 'python']
     assert names['pip'] == 'pip-23.3-pyhdba3a45_0'
@@ -176,15 +176,15 @@ def test_rattler_solves_python_39_with_numpy_1192(testbed_channel_dir, rattler_s
         assert names['numpy'] == 'numpy-1.19.2-py39hf4c9891_0'
 
 
-def test_rattler_finds_numpy_1192_with_python_311_unsatisfiable(testbed_channel_dir, rattler_solve):
-    error = rattler_solve(testbed_channel_dir, 'linux-64', 'python=3.11', 'numpy=1.19.2',
+def test_rattler_finds_numpy_1192_with_python_311_unsatisfiable(testbed_channel, rattler_solve):
+    error = rattler_solve(testbed_channel, 'linux-64', 'python=3.11', 'numpy=1.19.2',
                           expect_failure=True)
     assert 'numpy' in error
 
 
-def test_rattler_solves_requests_and_pandas_with_their_dependencies(testbed_channel_dir,
+def test_rattler_solves_requests_and_pandas_with_their_dependencies(testbed_channel,
                                                                    rattler_solve):
-    solved = rattler_solve(testbed_channel_dir, 'osx-64', 'python=3.10', 'requests', 'pandas')
+    solved = rattler_solve(testbed_channel, 'osx-64', 'python=3.10', 'requests', 'pandas')
     names = sorted(dist.rsplit('-', 2)[0] for dist in solved)
     assert names == ['certifi', 'charset-normalizer', 'idna', 'numpy', 'pandas', 'pip', 'python',
                      'requests', 'urllib3']

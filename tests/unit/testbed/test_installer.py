@@ -26,15 +26,14 @@ def records(prefix: pathlib.Path) -> dict:
 
 
 @pytest.fixture
-def installer(testbed_channel_dir, tmp_path):
-    """The default installer (24.7.1-0, Linux x86_64) naming the test channel."""
-    path, _ = build_installer(tmp_path / 'dist', channel=testbed_channel_dir)
-    return path
+def installer_path(installer) -> pathlib.Path:
+    """The shared default installer (24.7.1-0, Linux x86_64, naming the test channel)."""
+    return installer[0]
 
 
-def test_batch_install_lays_out_a_conda_root(installer, testbed_channel_dir, tmp_path):
+def test_batch_install_lays_out_a_conda_root(installer_path, testbed_channel, tmp_path):
     prefix = tmp_path / 'miniconda3'
-    result = run(installer, '-b', '-p', str(prefix))
+    result = run(installer_path, '-b', '-p', str(prefix))
     assert result.returncode == 0, result.stderr
     assert f'PREFIX={prefix}' in result.stdout and 'installation finished.' in result.stdout
     for launcher in ('bin/conda', 'condabin/conda'):
@@ -44,20 +43,20 @@ def test_batch_install_lays_out_a_conda_root(installer, testbed_channel_dir, tmp
     version = subprocess.run([str(prefix / 'bin/python'), '--version'], capture_output=True,
                              text=True)
     assert version.stdout == 'Python 3.11.7\n'
-    url = channel_url(testbed_channel_dir)
+    url = channel_url(testbed_channel)
     assert (prefix / '.condarc').read_text().endswith(f'channels:\n  - {url}\n')
     conda_sh = (prefix / 'etc/profile.d/conda.sh').read_text()
     assert f"CONDA_EXE='{prefix}/bin/conda'" in conda_sh and 'conda() {' in conda_sh
 
 
 def test_base_records_are_the_channels_packages_linked_into_the_prefix(
-        installer, testbed_channel_dir, tmp_path):
+        installer_path, testbed_channel, tmp_path):
     prefix = tmp_path / 'miniconda3'
-    assert run(installer, '-b', '-p', str(prefix)).returncode == 0
+    assert run(installer_path, '-b', '-p', str(prefix)).returncode == 0
     base = records(prefix)
     assert sorted(record['name'] for record in base.values()) == ['conda', 'pip', 'python']
-    repodata = read_repodata(testbed_channel_dir)
-    url = channel_url(testbed_channel_dir)
+    repodata = read_repodata(testbed_channel)
+    url = channel_url(testbed_channel)
     for dist, record in base.items():
         published = repodata[record['subdir']]['packages'][record['fn']]
         assert (record['md5'], record['sha256'], record['size']) == \
@@ -78,13 +77,13 @@ def base_build(base: dict, name: str) -> str:
     return build
 
 
-def test_history_is_conda_style(installer, testbed_channel_dir, tmp_path):
+def test_history_is_conda_style(installer_path, testbed_channel, tmp_path):
     prefix = tmp_path / 'miniconda3'
-    assert run(installer, '-b', '-p', str(prefix)).returncode == 0
+    assert run(installer_path, '-b', '-p', str(prefix)).returncode == 0
     lines = (prefix / 'conda-meta/history').read_text().splitlines()
-    url = channel_url(testbed_channel_dir)
+    url = channel_url(testbed_channel)
     assert lines[0].startswith('==> ') and lines[0].endswith(' <==')
-    assert lines[1] == f'# cmd: {installer} -b -p {prefix}'
+    assert lines[1] == f'# cmd: {installer_path} -b -p {prefix}'
     assert lines[2] == '# conda version: 24.7.1'
     assert lines[3].startswith(f'+{url}/linux-64::python-3.11.7-')
     assert lines[4] == f'+{url}/noarch::pip-23.3-pyhdba3a45_0'
@@ -93,27 +92,27 @@ def test_history_is_conda_style(installer, testbed_channel_dir, tmp_path):
     assert len(lines) == 7
 
 
-def test_existing_prefix_is_refused_without_update_or_force(installer, tmp_path):
+def test_existing_prefix_is_refused_without_update_or_force(installer_path, tmp_path):
     prefix = tmp_path / 'taken'
     prefix.mkdir()
-    result = run(installer, '-b', '-p', str(prefix))
+    result = run(installer_path, '-b', '-p', str(prefix))
     assert result.returncode == 1
     assert result.stderr == (f"ERROR: File or directory already exists: '{prefix}'\n"
                              'If you want to update an existing installation, use the -u option.\n')
     assert list(prefix.iterdir()) == []
 
 
-def test_force_installs_over_an_existing_folder(installer, tmp_path):
+def test_force_installs_over_an_existing_folder(installer_path, tmp_path):
     prefix = tmp_path / 'taken'
     prefix.mkdir()
-    result = run(installer, '-b', '-f', '-p', str(prefix))
+    result = run(installer_path, '-b', '-f', '-p', str(prefix))
     assert result.returncode == 0, result.stderr
     assert (prefix / 'bin/conda').exists()
 
 
-def test_update_replaces_base_conda_and_keeps_envs_and_condarc(testbed_channel_dir, tmp_path):
-    old, _ = build_installer(tmp_path / 'old', channel=testbed_channel_dir)
-    new, _ = build_installer(tmp_path / 'new', version='24.11.3-0', channel=testbed_channel_dir)
+def test_update_replaces_base_conda_and_keeps_envs_and_condarc(testbed_channel, tmp_path):
+    old, _ = build_installer(tmp_path / 'old', channel=testbed_channel)
+    new, _ = build_installer(tmp_path / 'new', version='24.11.3-0', channel=testbed_channel)
     prefix = tmp_path / 'miniconda3'
     assert run(old, '-b', '-p', str(prefix)).returncode == 0
     (prefix / 'envs/keep/conda-meta').mkdir(parents=True)
@@ -133,25 +132,25 @@ def test_update_replaces_base_conda_and_keeps_envs_and_condarc(testbed_channel_d
         ['-24.7.1', '+24.11.3']
 
 
-def test_help_prints_usage_and_exits_2(installer):
-    result = run(installer, '-h')
+def test_help_prints_usage_and_exits_2(installer_path):
+    result = run(installer_path, '-h')
     assert result.returncode == 2
     assert 'Installs Miniconda3 24.7.1-0' in result.stdout
     assert '-u           update an existing installation' in result.stdout
 
 
-def test_without_batch_mode_an_unanswered_license_aborts(installer, tmp_path):
-    result = run(installer, '-p', str(tmp_path / 'p'))
+def test_without_batch_mode_an_unanswered_license_aborts(installer_path, tmp_path):
+    result = run(installer_path, '-p', str(tmp_path / 'p'))
     assert result.returncode == 2
     assert "The license agreement wasn't approved" in result.stdout
     assert not (tmp_path / 'p').exists()
 
 
-def test_returned_sha256_matches_the_file_and_the_checksum_files(testbed_channel_dir, tmp_path):
+def test_returned_sha256_matches_the_file_and_the_checksum_files(testbed_channel, tmp_path):
     dist = tmp_path / 'dist'
-    linux, linux_sha = build_installer(dist, channel=testbed_channel_dir)
+    linux, linux_sha = build_installer(dist, channel=testbed_channel)
     mac, mac_sha = build_installer(dist, os_name='MacOSX', arch='arm64',
-                                   channel=testbed_channel_dir)
+                                   channel=testbed_channel)
     assert linux.name == 'Miniconda3-24.7.1-0-Linux-x86_64.sh'
     assert mac.name == 'Miniconda3-24.7.1-0-MacOSX-arm64.sh'
     assert hashlib.sha256(linux.read_bytes()).hexdigest() == linux_sha
@@ -159,49 +158,61 @@ def test_returned_sha256_matches_the_file_and_the_checksum_files(testbed_channel
     assert (dist / f'{mac.name}.sha256').read_text() == f'{mac_sha}  {mac.name}\n'
     assert (dist / 'SHA256SUMS').read_text() == \
         f'{linux_sha}  {linux.name}\n{mac_sha}  {mac.name}\n'
-    assert build_installer(dist, channel=testbed_channel_dir)[1] == linux_sha
+    assert build_installer(dist, channel=testbed_channel)[1] == linux_sha
 
 
-def test_macos_installer_links_the_platforms_python(testbed_channel_dir, tmp_path):
-    installer, _ = build_installer(tmp_path / 'dist', os_name='MacOSX', arch='x86_64',
-                                   channel=testbed_channel_dir)
+def test_macos_installer_links_the_platforms_python(testbed_channel, tmp_path):
+    installer_path, _ = build_installer(tmp_path / 'dist', os_name='MacOSX', arch='x86_64',
+                                   channel=testbed_channel)
     prefix = tmp_path / 'miniconda3'
-    assert run(installer, '-b', '-p', str(prefix)).returncode == 0
+    assert run(installer_path, '-b', '-p', str(prefix)).returncode == 0
     subdirs = {record['name']: record['subdir'] for record in records(prefix).values()}
     assert subdirs == {'python': 'osx-64', 'pip': 'noarch', 'conda': 'noarch'}
 
 
 def test_without_channel_condarc_names_none(tmp_path):
-    installer, _ = build_installer(tmp_path / 'dist')
+    installer_path, _ = build_installer(tmp_path / 'dist')
     prefix = tmp_path / 'miniconda3'
-    assert run(installer, '-b', '-p', str(prefix)).returncode == 0
+    assert run(installer_path, '-b', '-p', str(prefix)).returncode == 0
     assert 'channels' not in (prefix / '.condarc').read_text()
 
 
-def test_broken_installer_leaves_a_prefix_without_conda(testbed_channel_dir, tmp_path):
-    installer, _ = build_installer(tmp_path / 'dist', channel=testbed_channel_dir, broken=True)
+def test_broken_installer_leaves_a_prefix_without_conda(testbed_channel, tmp_path):
+    installer_path, _ = build_installer(tmp_path / 'dist', channel=testbed_channel, broken=True)
     prefix = tmp_path / 'miniconda3'
-    result = run(installer, '-b', '-p', str(prefix))
+    result = run(installer_path, '-b', '-p', str(prefix))
     assert result.returncode != 0
     assert 'ERROR' in result.stderr
     assert prefix.is_dir() and (prefix / 'bin/python').exists()
     assert not (prefix / 'bin/conda').exists() and not (prefix / 'condabin/conda').exists()
 
 
-def test_standin_creates_an_env_in_the_installed_root(installer, testbed_channel_dir, tmp_path):
+def test_update_with_a_good_installer_repairs_a_broken_install(installer_path, testbed_channel,
+                                                               tmp_path):
+    broken, _ = build_installer(tmp_path / 'dist', channel=testbed_channel, broken=True)
     prefix = tmp_path / 'miniconda3'
-    assert run(installer, '-b', '-p', str(prefix)).returncode == 0
+    assert run(broken, '-b', '-p', str(prefix)).returncode != 0
+    assert run(installer_path, '-b', '-p', str(prefix)).returncode == 1
+    result = run(installer_path, '-b', '-u', '-p', str(prefix))
+    assert result.returncode == 0, result.stderr
+    assert os.access(prefix / 'bin/conda', os.X_OK)
+    assert len(records(prefix)) == 3
+
+
+def test_standin_creates_an_env_in_the_installed_root(installer_path, testbed_channel, tmp_path):
+    prefix = tmp_path / 'miniconda3'
+    assert run(installer_path, '-b', '-p', str(prefix)).returncode == 0
     conda = str(prefix / 'bin/conda')
     probe = subprocess.run([conda, '--version'], capture_output=True, text=True, timeout=60)
     if probe.returncode != 0:
         pytest.xfail('stand-in not ready')
     result = subprocess.run(
         [conda, 'create', '-y', '--json', '-n', 'myenv', 'python=3.9', 'numpy=1.19.2',
-         '--override-channels', '-c', channel_url(testbed_channel_dir)],
+         '--override-channels', '-c', channel_url(testbed_channel)],
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)['success'] is True
     [numpy] = (prefix / 'envs/myenv/conda-meta').glob('numpy-1.19.2-*.json')
     record = json.loads(numpy.read_text())
     assert record['build'] == 'py39hf4c9891_0'
-    assert record['url'] == f"{channel_url(testbed_channel_dir)}/linux-64/{numpy.stem}.tar.bz2"
+    assert record['url'] == f"{channel_url(testbed_channel)}/linux-64/{numpy.stem}.tar.bz2"
