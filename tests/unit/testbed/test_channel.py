@@ -105,13 +105,13 @@ def test_payload_files_match_the_recorded_prefix_records():
 def test_package_tarball_has_index_paths_and_files_describing_its_payload(testbed_channel):
     path = testbed_channel / 'linux-64' / 'python-3.9.18-h2860985_0.tar.bz2'
     with tarfile.open(path, 'r:bz2') as archive:
-        members = {member.name: member for member in archive.getmembers()}
-        read = lambda name: archive.extractfile(members[name]).read()  # noqa: E731
-        index = json.loads(read('info/index.json'))
-        paths = json.loads(read('info/paths.json'))
-        listed = read('info/files').decode().splitlines()
-        payload = {entry['_path']: read(entry['_path']) for entry in paths['paths']}
-        python_mode = members['bin/python'].mode
+        content = {member.name: archive.extractfile(member).read()
+                   for member in archive.getmembers()}
+        python_mode = archive.getmember('bin/python').mode
+    index = json.loads(content['info/index.json'])
+    paths = json.loads(content['info/paths.json'])
+    listed = content['info/files'].decode().splitlines()
+    payload = {entry['_path']: content[entry['_path']] for entry in paths['paths']}
     assert index['name'] == 'python' and index['version'] == '3.9.18'
     assert index['subdir'] == 'linux-64' and index['depends'] == ['pip']
     assert paths['paths_version'] == 1
