@@ -1,0 +1,44 @@
+"""Interleaved repetitions: every measured job runs once per round, in an order that rotates.
+
+Running the variants side by side, rather than one after the other, lets slow spells of the
+machine hit all of them alike; rotating the order keeps any job from always following another.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Hashable, List, Mapping
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One timed run of a job: wall seconds and whatever the job returned."""
+
+    seconds: float
+    outcome: Any
+
+
+def rotated(keys: List[Hashable], round_index: int) -> List[Hashable]:
+    shift = round_index % len(keys) if keys else 0
+    return keys[shift:] + keys[:shift]
+
+
+def interleaved(jobs: Mapping[Hashable, Callable[[], Any]], runs: int, warmup: int = 1,
+                clock: Callable[[], float] = time.perf_counter) -> Dict[Hashable, List[Sample]]:
+    """Run every job ``warmup`` untimed rounds, then ``runs`` timed rounds; samples per job."""
+    keys = list(jobs)
+    for _round in range(warmup):
+        for key in keys:
+            jobs[key]()
+    samples: Dict[Hashable, List[Sample]] = {key: [] for key in keys}
+    for round_index in range(runs):
+        for key in rotated(keys, round_index):
+            start = clock()
+            outcome = jobs[key]()
+            samples[key].append(Sample(clock() - start, outcome))
+    return samples
+
+
+def median_seconds(samples: List[Sample]) -> float:
+    return statistics.median(sample.seconds for sample in samples)

@@ -1,0 +1,125 @@
+"""``make bench``: what a converged run of macfleet.conda costs, beside Ansible's floor and the usual way.
+
+Prints Markdown tables and ``name=value`` lines (see tests/benchmarks/). Set MACFLEET_CONDA_EXE to a
+real conda to measure it instead of the test bed's stand-in. No assertion on time is made anywhere.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import shutil
+import sys
+import time
+
+TESTS = pathlib.Path(__file__).resolve().parents[1]
+ROOT = TESTS.parent
+sys.path.insert(0, str(TESTS))
+
+# pylint: disable=wrong-import-position
+from benchmarks import machine, report, scenarios, summary  # noqa: E402
+from benchmarks.runs import Bench  # noqa: E402
+from benchmarks.timing import Sample, interleaved  # noqa: E402
+from benchmarks.workload import MAX_PACKAGES  # noqa: E402
+
+
+def counts(text: str) -> list:
+    return [int(part) for part in text.split(',') if part]
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--quick', action='store_true', help='one timed run, no warm-up: a smoke test')
+    parser.add_argument('--runs', type=int, default=5, help='timed runs per variant (median; default 5)')
+    parser.add_argument('--out', type=pathlib.Path, help='also write the report to this file')
+    parser.add_argument('--forks', type=int, default=int(os.environ.get('ANSIBLE_FORKS', 5)),
+                        help="ansible-playbook --forks (default: $ANSIBLE_FORKS or Ansible's 5)")
+    parser.add_argument('--channels', default='small,large', help='channels compared (small,large)')
+    parser.add_argument('--env-counts', type=counts, default=[1, 5, 20], help='scaling: envs on one host')
+    parser.add_argument('--host-counts', type=counts, default=[1, 4, 16], help='scaling: hosts of 5 envs')
+    parser.add_argument('--workdir', type=pathlib.Path, default=ROOT / 'build' / 'bench',
+                        help='scratch folder, emptied first (default build/bench)')
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs = 1
+    return args
+
+
+def collections_path() -> pathlib.Path:
+    path = pathlib.Path(os.environ.get('ANSIBLE_COLLECTIONS_PATH') or ROOT / 'build' / 'collections')
+    if not (path / 'ansible_collections' / 'macfleet' / 'conda').is_dir():
+        sys.exit('no macfleet.conda under %s: run `make stage` (or `make bench`)' % path)
+    return path
+
+
+def progress(message: str) -> None:
+    print('[bench %s] %s' % (time.strftime('%H:%M:%S'), message), file=sys.stderr, flush=True)
+
+
+def main(argv=None) -> int:
+    started = time.perf_counter()
+    args = parse_args(argv)
+    channels = args.channels.split(',')
+    real_conda = pathlib.Path(os.environ['MACFLEET_CONDA_EXE']) if os.environ.get('MACFLEET_CONDA_EXE') else None
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    bench = Bench(args.workdir, collections_path(), args.forks, real_conda,
+                  cache_dir=ROOT / 'build' / 'testbed-cache')
+
+    compared = scenarios.comparisons(channels)
+    env_series = [scenarios.Config(channels[0], 1, envs) for envs in args.env_counts]
+    host_series = [scenarios.Config(channels[0], hosts, scenarios.BASE_ENVS) for hosts in args.host_counts]
+    plan = scenarios.measured_variants(compared, env_series + host_series)
+
+    progress('building channels %s' % ', '.join(channels))
+    bench.build_channels(channels)
+    progress('installing conda roots and creating envs')
+    bench.prepare_hosts(list(plan))
+    prepared = time.perf_counter()
+    jobs = {(config, variant): bench.job(config, variant) for config, variants in plan.items() for variant in variants}
+    progress('timing %d jobs x %d runs, interleaved' % (len(jobs), args.runs))
+    samples = interleaved(jobs, args.runs, warmup=0 if args.quick else 1)
+    progress('change runs')
+    changed = {}
+    for config in compared:
+        change = bench.change_job(config)
+        start = time.perf_counter()
+        outcome = change()
+        changed[config] = (Sample(time.perf_counter() - start, outcome), change())
+    wall = time.perf_counter() - started
+
+    facts = machine.facts(real_conda, args.forks)
+    records = {channel: bench.records(channel) for channel in channels}
+    comparison_table, metrics = summary.comparison(compared, samples, records, MAX_PACKAGES)
+    change_table, change_metrics = summary.changes(changed)
+    scaling_table, scaling_metrics = summary.scaling(env_series, host_series, samples)
+    metrics.update(change_metrics)
+    metrics.update(scaling_metrics)
+    metrics.update({'records.%s' % channel: count for channel, count in records.items()})
+    metrics.update({'runs': args.runs, 'forks': args.forks, 'nproc': facts['nproc'],
+                    'prepare_seconds': prepared - started, 'wall_seconds': wall})
+    text = '\n'.join([
+        '# macfleet.conda benchmark',
+        '',
+        'Machine: %s' % '; '.join('%s %s' % (key, value) for key, value in facts.items()),
+        '',
+        '## Converged (no-op) run, 1 host, median of %d runs' % args.runs,
+        comparison_table,
+        '',
+        '## Change run: add one package to every env, then the same playbook again',
+        change_table,
+        '',
+        '## Scaling of the no-op run (%s channel, forks %d)' % (channels[0], args.forks),
+        scaling_table,
+        '',
+        '## Where the time goes (task durations from the json callback)',
+        summary.profile(compared[0], samples, scenarios.VARIANTS),
+        '',
+    ] + summary.warnings(samples) + report.metric_lines(metrics)) + '\n'
+    sys.stdout.write(text)
+    if args.out:
+        args.out.write_text(text)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
