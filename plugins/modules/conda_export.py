@@ -1,0 +1,263 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: macfleet.conda contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: conda_export
+short_description: Export a conda environment as an environment.yml or an @EXPLICIT lock, deterministically
+version_added: 0.1.0
+description:
+  - Writes (or only returns) the specification of an existing conda env, to share it and to recreate it
+    elsewhere with M(macfleet.conda.conda_env) (O(macfleet.conda.conda_env#module:file)) or C(conda env create -f).
+  - The env's C(conda-meta) records and history are read directly; no conda process runs for an env given
+    by O(prefix), nor for a named env whose location the C(.condarc) files settle.
+  - The same env always gives the same bytes (sorted entries, no timestamps, no host paths), so a second
+    run is C(ok) and C(changed) means the env really changed.
+  - Unlike C(conda env export), a missing env is an error, C(from_history) keeps the channels and the
+    pip packages, and credentials in channel URLs are masked.
+options:
+  environment:
+    description:
+      - Name of the env to export (C(base) is the root env).
+      - With neither O(environment) nor O(prefix), the root env is exported.
+    type: str
+    aliases: [name]
+  prefix:
+    description:
+      - Absolute path of the env to export.
+    type: path
+  dest:
+    description:
+      - Path of the file to write on the managed host. Its folder must exist.
+      - Without it the export is only returned (O(format) C(content) and C(spec)).
+      - Written atomically (a temporary file in the same folder renamed over it), and only when its
+        content differs.
+    type: path
+  format:
+    description:
+      - V(environment) gives an C(environment.yml) (C(name), C(channels), C(dependencies) with pip
+        packages as a C(pip) sub-list), in the layout of C(conda env export) without its host-specific
+        C(prefix) line.
+      - V(explicit) gives an C(@EXPLICIT) lock of package URLs with their MD5 checksums, dependencies first,
+        as C(conda list --explicit --md5); recreate it with C(conda create --name <env> --file <file>).
+        pip packages cannot be part of it and are left out.
+    type: str
+    choices: [environment, explicit]
+    default: environment
+  from_history:
+    description:
+      - Only the specs that were asked for, as the env's C(conda-meta/history) records them (the last request
+        for a name wins, removed names are gone, names no longer installed are dropped, specs keep the text
+        conda recorded). The channels stay those the installed packages came from; pip packages are kept.
+      - Only with O(format=environment).
+    type: bool
+    default: false
+  no_builds:
+    description:
+      - Write C(name=version) without build strings. Only with O(format=environment).
+    type: bool
+    default: false
+  backup:
+    description:
+      - Keep a timestamped copy of the old file when it is replaced.
+    type: bool
+    default: false
+  executable:
+    description:
+      - Path of the C(conda) (or C(mamba)) executable whose root and C(.condarc) locate a named env.
+      - When unset, C(CONDA_EXE) is used, then C(bin/conda) or C(condabin/conda) of the usual install
+        locations (C(/opt/miniconda3), C(~/miniconda3), C(/opt/homebrew/Caskroom/miniconda/base),
+        C(/usr/local/miniconda3), C(/opt/conda), C(~/miniforge3), ...), then C(PATH).
+      - Not needed with O(prefix).
+    type: path
+extends_documentation_fragment:
+  - ansible.builtin.files
+notes:
+  - Dependencies are sorted by name, and channels by how many packages came from them (then by name).
+    When the packages came from more than one channel, those not from the first are written as
+    C(channel::name=version=build), so that strict channel priority cannot hide them when the file is applied.
+  - Channels on C(https://conda.anaconda.org/) are written by their short name (C(conda-forge)); others keep
+    their URL without the platform subdir.
+  - Masked credentials (C(********)) make a private channel's URL unusable as written; give the consumers
+    their credentials through their own C(.condarc) or C(conda token).
+  - M(macfleet.conda.conda_env) does not install pip sub-lists; apply them with M(ansible.builtin.pip)
+    (see the C(replicate.yml) playbook of this collection).
+requirements:
+  - An env made by conda 4.6 or later (Miniconda, Miniforge or Anaconda) on the managed host.
+attributes:
+  check_mode:
+    support: full
+    description: Reads the env and reports whether the file would change; nothing is written.
+  diff_mode:
+    support: full
+    description: Shows the file's old and new text (and mode/owner/group changes).
+  platform:
+    support: full
+    platforms: posix
+seealso:
+  - module: macfleet.conda.conda_env
+  - name: Sharing an environment (conda documentation)
+    link: https://docs.conda.io/projects/conda/en/latest/user-guide/tasks/manage-environments.html#sharing-an-environment
+author:
+  - macfleet.conda maintainers
+'''
+
+EXAMPLES = r'''
+- name: Export myenv to an environment.yml (conda env export -n myenv > environment.yml)
+  macfleet.conda.conda_export:
+    environment: myenv
+    dest: /Users/builder/envs/myenv.yml
+    mode: '0644'
+
+- name: Export only what was asked for, keeping channels and pip packages (conda env export --from-history)
+  macfleet.conda.conda_export:
+    environment: myenv
+    from_history: true
+    dest: /Users/builder/envs/myenv-requested.yml
+
+- name: Lock the exact packages with their checksums (conda list --explicit --md5)
+  macfleet.conda.conda_export:
+    prefix: /opt/miniconda3/envs/myenv
+    format: explicit
+    dest: /Users/builder/envs/myenv.lock
+    backup: true
+
+- name: Read the spec without writing a file
+  macfleet.conda.conda_export:
+    environment: myenv
+  register: myenv_export
+
+- name: Recreate it on other hosts
+  macfleet.conda.conda_env:
+    name: myenv
+    spec: "{{ myenv_export.spec }}"
+'''
+
+RETURN = r'''
+content:
+  description: The exported text (what is or would be in O(dest)), credentials masked.
+  returned: success
+  type: str
+  sample: "name: myenv\nchannels:\n  - conda-forge\ndependencies:\n  - numpy=1.19.2=py39hf4c9891_0\n"
+spec:
+  description: The export as a dict (C(name), C(channels), C(dependencies)), ready for
+    O(macfleet.conda.conda_env#module:spec). Null for O(format=explicit).
+  returned: success
+  type: dict
+  sample: {"name": "myenv", "channels": ["conda-forge"], "dependencies": ["numpy=1.19.2=py39hf4c9891_0"]}
+dest:
+  description: The file written, as given.
+  returned: when O(dest) is set
+  type: str
+  sample: /Users/builder/envs/myenv.yml
+checksum:
+  description: SHA-1 of O(format) C(content), as M(ansible.builtin.stat) reports it for the file.
+  returned: success
+  type: str
+  sample: 6e2c5a5c8c7b6b31bb4cf3c3f5d3f0c1bba7e3c1
+prefix:
+  description: The env's prefix.
+  returned: success
+  type: str
+  sample: /opt/miniconda3/envs/myenv
+backup_file:
+  description: Where the old file was copied to.
+  returned: when O(backup) is set and the file was replaced
+  type: str
+  sample: /Users/builder/envs/myenv.yml.12345.2026-11-30@15:47:06~
+'''
+
+import hashlib
+import os
+import platform
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.macfleet.conda.plugins.module_utils import conda_prefix
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_export_file import put_text
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_export_render import (
+    ExportError, environment_spec, records_platform, render_environment, render_explicit)
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_history import read_history, requested_specs
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_mask import mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_site_packages import pip_packages
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_task import CondaTask
+
+# platform.system(), platform.machine() -> conda's subdir
+HOST_PLATFORMS = {('Darwin', 'arm64'): 'osx-arm64', ('Darwin', 'x86_64'): 'osx-64',
+                  ('Linux', 'x86_64'): 'linux-64', ('Linux', 'aarch64'): 'linux-aarch64',
+                  ('Linux', 'ppc64le'): 'linux-ppc64le', ('Linux', 's390x'): 'linux-s390x'}
+
+
+def target(module):
+    """``(prefix, name)`` of the env to export; the module fails when it does not exist."""
+    params = module.params
+    if params['prefix']:
+        prefix = os.path.abspath(params['prefix'])
+        name = os.path.basename(os.path.normpath(prefix))
+        described = 'at %s' % prefix
+    else:
+        task = CondaTask(module)
+        name = params['environment'] or 'base'
+        prefix = task.root if name in conda_prefix.ROOT_NAMES else task.locate(name)
+        described = '%s%s' % (name, ' (%s)' % prefix if prefix else '')
+    if not conda_prefix.is_env(prefix):
+        module.fail_json(msg=mask_text('The conda env %s does not exist (no conda-meta/history); nothing was '
+                                       'exported.' % described), prefix=prefix)
+    return prefix, name
+
+
+def export(module, prefix, name):
+    """``(content, spec)`` of the env at ``prefix`` in the asked format."""
+    params = module.params
+    records = conda_prefix.read_records(prefix)
+    if params['format'] == 'explicit':
+        host = HOST_PLATFORMS.get((platform.system(), platform.machine()), 'noarch')
+        return render_explicit(records, records_platform(records, host)), None
+    requested = None
+    if params['from_history']:
+        requested = requested_specs(read_history(prefix), [record['name'] for record in records])
+    spec = environment_spec(name, records, pip_packages(prefix, records), params['no_builds'], requested)
+    return render_environment(spec), spec
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            environment=dict(type='str', aliases=['name']),
+            prefix=dict(type='path'),
+            dest=dict(type='path'),
+            format=dict(type='str', choices=['environment', 'explicit'], default='environment'),
+            from_history=dict(type='bool', default=False),
+            no_builds=dict(type='bool', default=False),
+            backup=dict(type='bool', default=False),
+            executable=dict(type='path'),
+        ),
+        mutually_exclusive=[('environment', 'prefix')],
+        add_file_common_args=True,
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params['format'] == 'explicit' and (params['from_history'] or params['no_builds']):
+        module.fail_json(msg='from_history and no_builds apply to format=environment only: an @EXPLICIT lock '
+                             'names exact package files.')
+    prefix, name = target(module)
+    try:
+        content, spec = export(module, prefix, name)
+    except ExportError as exc:
+        module.fail_json(msg=mask_text(str(exc)), prefix=prefix)
+    result = dict(changed=False, content=content, spec=spec, prefix=prefix,
+                  checksum=hashlib.sha1(content.encode('utf-8')).hexdigest())
+    if params['dest']:
+        written = put_text(module, params['dest'], content, params['backup'])
+        result.update(changed=written.changed, dest=params['dest'])
+        if written.backup_file:
+            result['backup_file'] = written.backup_file
+        if module._diff:
+            result['diff'] = written.diffs
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
