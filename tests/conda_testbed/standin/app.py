@@ -4,9 +4,7 @@ from __future__ import annotations
 import sys
 
 from . import errors
-from .cli import parse
 from .config import CONDA_VERSION, Context
-from .specs import InvalidSpec
 
 TRACEBACK_HINT = '''Traceback (most recent call last):
   File "conda/models/match_spec.py", line 168, in __call__
@@ -69,6 +67,8 @@ def _dispatch(ctx: Context, args, argv: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    from .cli import parse  # argparse is not needed by the `--version` fast path
+
     _log_call(argv)
     args = parse(argv)
     if args.version:
@@ -84,7 +84,7 @@ def main(argv: list[str]) -> int:
         return exc.report(as_json)
     except errors.CondaExit as exc:
         return exc.report()
-    except InvalidSpec as exc:
+    except errors.InvalidSpec as exc:
         # conda fails while serialising this exception: no JSON at all, a traceback instead.
         if as_json:
             kind_line = f'conda.exceptions.{exc.kind}: {exc.inner}'

@@ -156,6 +156,14 @@ class CondaToSNonInteractiveError(CondaError):
         return body
 
 
+class InvalidSpec(Exception):
+    """A spec conda refuses: ``kind`` is the conda exception raised deep inside its parser."""
+
+    def __init__(self, spec: str, reason: str, kind: str, inner: str):
+        super().__init__(f"Invalid spec '{spec}': {reason}")
+        self.spec, self.reason, self.kind, self.inner = spec, reason, kind, inner
+
+
 class CondaExit(Exception):
     """conda's CondaSystemExit / DryRunExit: a message on stderr and exit 0."""
 

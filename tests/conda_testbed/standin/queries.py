@@ -15,6 +15,22 @@ from .ordering import toposort
 from .report import channel_base, dist_entry, print_json
 
 
+INFO_ENV_VARS = ('SSL_CERT_FILE', 'PYTHONDONTWRITEBYTECODE', 'PATH', 'CONDA_ROOT', 'REQUESTS_CA_BUNDLE',
+                 'PYTHONUNBUFFERED', 'GRPC_DEFAULT_SSL_ROOTS_FILE_PATH', 'CIO_TEST', 'CURL_CA_BUNDLE',
+                 'LD_PRELOAD')
+
+
+def virtual_packages() -> list:
+    """The virtual packages conda reports (and the solver assumes) for the target subdir."""
+    subdir = native_subdir()
+    if subdir.startswith('osx'):
+        system = [['__osx', '14.0', '0']]
+    else:
+        system = [['__glibc', '2.36', '0'], ['__linux', '6.1.0', '0']]
+    return [['__archspec', '1', subdir.split('-')[1]], ['__conda', CONDA_VERSION, '0']] + system + [
+        ['__unix', '0', '0']]
+
+
 def _iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
@@ -87,12 +103,12 @@ def info(ctx: Context, args) -> int:
         'requests_version': 'not installed',
         'user_agent': f'conda/{CONDA_VERSION} (macfleet test-bed stand-in)',
         'conda_location': str(Path(__file__).parent), 'config_files': [str(p) for p in ctx.config_files],
-        'netrc_file': None, 'virtual_pkgs': [['__conda', CONDA_VERSION, '0'], ['__unix', '0', '0']],
+        'netrc_file': None, 'virtual_pkgs': virtual_packages(),
         'solver': {'name': 'rattler', 'user_agent': 'solver/rattler', 'default': False},
         'tmp_dir': '/tmp', 'notices_cache_dir': str(ctx.home / '.cache' / 'conda' / 'notices'),
         'UID': os.getuid(), 'GID': os.getgid(), 'sys.version': sys.version,
         'sys.prefix': str(ctx.root), 'sys.executable': str(ctx.root / 'bin' / 'python'),
-        'site_dirs': [], 'env_vars': {},
+        'site_dirs': [], 'env_vars': {k: os.environ.get(k, '<not set>') for k in INFO_ENV_VARS},
         'envs_details': {str(p): env_details(ctx, p) for p in envs},
     }
     if args.json:

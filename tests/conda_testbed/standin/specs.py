@@ -8,18 +8,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .errors import InvalidSpec
+
 NAME_RE = re.compile(r'^([^ =<>!~]+)(.*)$')
 VALID_NAME_RE = re.compile(r'^[A-Za-z0-9_.\-*]+$')
 OPERATOR_RE = re.compile(r'^(~=|==|!=|<=|>=|<|>|=)?(.*)$')
 VERSION_BODY_RE = re.compile(r'^[0-9A-Za-z_.+!*]+$')
-
-
-class InvalidSpec(Exception):
-    """A spec conda refuses: ``kind`` is the conda exception raised deep inside its parser."""
-
-    def __init__(self, spec: str, reason: str, kind: str, inner: str):
-        super().__init__(f"Invalid spec '{spec}': {reason}")
-        self.spec, self.reason, self.kind, self.inner = spec, reason, kind, inner
 
 
 class Spec(NamedTuple):

@@ -14,6 +14,8 @@ from .config import Context
 from .plan import Plan
 from .report import ACTIVATE_HINT, actions_json, package_plan, print_json
 
+RETRYING = ('Solving environment: ...working... unsuccessful initial attempt using frozen solve. '
+            'Retrying with flexible solve.\n')
 COLLECTING = 'Collecting package metadata ({}): ...working... done\n'
 SOLVING = 'Solving environment: ...working... done\n'
 EXECUTING = ('Downloading and Extracting Packages: ...working... done\n'
@@ -38,6 +40,14 @@ class Transaction:
         if self.text:
             sys.stdout.write(text)
             sys.stdout.flush()
+
+    def solve(self, index, *args, **kwargs):
+        """index.solve, printing conda's two failed attempts before a solve error."""
+        try:
+            return index.solve(*args, **kwargs)
+        except errors.CondaError:
+            self.say(RETRYING + COLLECTING.format('repodata.json') + RETRYING)
+            raise
 
     def index(self, file_channels=None):
         names = self.ctx.channels_for(self.cli_channels, self.override, file_channels)
@@ -140,7 +150,7 @@ class Transaction:
             if ask and not (self.args.yes or self.as_json):
                 self.ask_remove_existing(prefix)
         self.say(COLLECTING.format('current_repodata.json'))
-        final = self.index(file_channels).solve(specs, [], []) if specs else []
+        final = self.solve(self.index(file_channels), specs, [], []) if specs else []
         self.say(SOLVING)
         if meta.is_env(prefix) and not getattr(self.args, 'dry_run', False):
             shutil.rmtree(prefix)
@@ -180,7 +190,7 @@ class Transaction:
             pinned = [r for n, r in installed.items() if n not in names]
         solve_specs += self.python_pin(installed, {s.name for s in solve_specs})
         preferred = [r for n, r in installed.items() if n not in names]
-        final = index.solve(solve_specs, preferred, pinned,
+        final = self.solve(index, solve_specs, preferred, pinned,
                             flexible_retry=not self.args.freeze_installed if hasattr(
                                 self.args, 'freeze_installed') else True)
         self.say(SOLVING)
@@ -209,7 +219,7 @@ class Transaction:
         self.say(COLLECTING.format('current_repodata.json'))
         specs = [spec_mod.bare(name) for name in installed if name != 'python']
         specs += self.python_pin(installed, set())
-        final = index.solve(specs, [], [])
+        final = self.solve(index, specs, [], [])
         self.say(SOLVING)
         plan = Plan(prefix, installed, final, {})
         history = meta.requested_specs(prefix)
