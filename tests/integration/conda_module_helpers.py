@@ -1,0 +1,49 @@
+"""Helpers of the module integration tests: snapshots of an env's records and common task arguments."""
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+
+# ansible-core has no JSON stdout callback; the lead's runner asks for ansible.builtin.json.
+JSON_CALLBACK = {'ANSIBLE_CALLBACK_PLUGINS': str(pathlib.Path(__file__).parent / 'callback_plugins'),
+                 'ANSIBLE_STDOUT_CALLBACK': 'macfleet_json'}
+
+
+def snapshot(prefix: pathlib.Path) -> dict:
+    """Every conda-meta record of ``prefix`` by file name (an absent env is ``{}``)."""
+    meta = pathlib.Path(prefix) / 'conda-meta'
+    if not meta.is_dir():
+        return {}
+    return {path.name: json.loads(path.read_text()) for path in sorted(meta.glob('*.json'))}
+
+
+def installed(prefix: pathlib.Path) -> dict:
+    """``{name: version}`` of the packages in ``prefix``."""
+    return {rec['name']: rec['version'] for rec in snapshot(prefix).values()}
+
+
+def transactions(conda_root) -> list:
+    """The logged conda calls that were not pure reads."""
+    return [call for call in conda_root.calls() if call.kind != 'read']
+
+
+def channel_args(conda_root, **extra) -> dict:
+    """Module arguments that point at the test root's conda and only the local channel."""
+    args = {'executable': str(conda_root.conda), 'channels': [conda_root.channel_url], 'override_channels': True}
+    args.update(extra)
+    return args
+
+
+@pytest.fixture(autouse=True)
+def json_callback(ansible):
+    """Point the runner at our JSON stdout callback (import this fixture into a test module)."""
+    ansible.env.update(JSON_CALLBACK)
+    return ansible
+
+
+def comparable(actions: dict) -> dict:
+    """Actions without their order, to compare a check-mode prediction with a real run."""
+    return {key: sorted((entry['name'], entry['version'], entry['build']) for entry in value)
+            for key, value in actions.items()}

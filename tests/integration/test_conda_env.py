@@ -1,0 +1,172 @@
+"""conda_env through Ansible against the test bed's conda: converge, predict, prune, remove, fail cleanly."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from conda_module_helpers import channel_args, comparable, installed, json_callback, snapshot, transactions  # noqa: F401
+
+MODULE = 'macfleet.conda.conda_env'
+
+
+@pytest.fixture
+def make_env(ansible, conda_root):
+    """Create env ``name`` with ``packages`` through the module, then forget the calls it made."""
+
+    def make(name='myenv', **args):
+        result = ansible.run_module(MODULE, channel_args(conda_root, name=name, **args))
+        assert result['changed'] is True, result
+        conda_root.call_log.unlink()
+        return conda_root.env_prefix(name)
+
+    return make
+
+
+def test_create_then_rerun_spawns_no_conda(ansible, conda_root):
+    args = channel_args(conda_root, name='myenv', python='3.9', packages=['numpy=1.19.2'])
+    first = ansible.run_module(MODULE, args)
+    assert first['changed'] is True
+    assert first['prefix'] == str(conda_root.env_prefix('myenv'))
+    assert installed(conda_root.env_prefix('myenv')) == {'python': '3.9.18', 'pip': '23.3', 'numpy': '1.19.2'}
+    assert [call.argv[0] for call in conda_root.calls()] == ['create']
+    conda_root.call_log.unlink()
+
+    second = ansible.run_module(MODULE, args)
+    assert second['changed'] is False
+    assert second['actions'] == {'linked': [], 'unlinked': []}
+    assert conda_root.calls() == []
+
+
+def test_check_mode_predicts_the_real_create(ansible, conda_root):
+    args = channel_args(conda_root, name='myenv', python='3.9', packages=['numpy=1.19.2'])
+    predicted = ansible.run_module(MODULE, args, check=True, diff=True)
+    assert predicted['changed'] is True
+    assert not conda_root.env_prefix('myenv').exists()
+    assert all(call.kind != 'change' for call in conda_root.calls())
+    real = ansible.run_module(MODULE, args, diff=True)
+    assert comparable(predicted['actions']) == comparable(real['actions'])
+    assert predicted['diff']['after'] == real['diff']['after']
+    assert real['diff']['after'] == (
+        'numpy==1.19.2=py39hf4c9891_0\npip==23.3=pyhdba3a45_0\npython==3.9.18=h2860985_0\n')
+
+
+def test_existing_env_is_changed_in_place_and_predicted_exactly(ansible, conda_root, make_env):
+    prefix = make_env(python='3.9', packages=['numpy=1.19.2'])
+    created_at = (prefix / 'conda-meta' / 'history').read_text()
+    args = channel_args(conda_root, name='myenv', python='3.9', packages=['numpy=1.26.4', 'toolz'])
+    before = snapshot(prefix)
+    predicted = ansible.run_module(MODULE, args, check=True, diff=True)
+    assert snapshot(prefix) == before
+    real = ansible.run_module(MODULE, args, diff=True)
+    assert real['changed'] is True
+    assert comparable(predicted['actions']) == comparable(real['actions'])
+    assert predicted['diff'] == real['diff']
+    assert 'numpy==1.19.2=py39hf4c9891_0\n' in real['diff']['before']
+    assert 'numpy==1.26.4=py39h206e18e_0\n' in real['diff']['after']
+    assert installed(prefix)['numpy'] == '1.26.4' and 'toolz' in installed(prefix)
+    assert (prefix / 'conda-meta' / 'history').read_text().startswith(created_at)  # never recreated
+    assert all(call.argv[0] != 'create' for call in conda_root.calls())
+    assert [call.argv[0] for call in transactions(conda_root) if call.kind == 'change'] == ['install']
+
+
+def test_bare_spec_of_installed_package_does_not_upgrade(ansible, conda_root, make_env):
+    prefix = make_env(python='3.9', packages=['numpy=1.19.2'])
+    result = ansible.run_module(MODULE, channel_args(conda_root, name='myenv', packages=['numpy', 'python']))
+    assert result['changed'] is False
+    assert installed(prefix)['numpy'] == '1.19.2'
+    assert conda_root.calls() == []
+
+
+@pytest.mark.parametrize('check', [True, False], ids=['check', 'run'])
+def test_prune_removes_undeclared_packages_once(ansible, conda_root, make_env, check):
+    prefix = make_env(python='3.9', packages=['numpy=1.19.2', 'toolz', 'requests'])
+    args = channel_args(conda_root, name='myenv', python='3.9', packages=['numpy=1.19.2'], prune=True)
+    result = ansible.run_module(MODULE, args, check=check, diff=True)
+    assert result['changed'] is True
+    removed = sorted(entry['name'] for entry in result['actions']['unlinked'])
+    assert removed == ['certifi', 'charset-normalizer', 'idna', 'requests', 'toolz', 'urllib3']
+    if check:
+        assert 'toolz' in installed(prefix)
+        return
+    assert set(installed(prefix)) == {'python', 'pip', 'numpy'}
+    assert [call.argv[0] for call in transactions(conda_root)] == ['remove']
+    conda_root.call_log.unlink()
+    assert ansible.run_module(MODULE, args)['changed'] is False
+    assert conda_root.calls() == []
+
+
+def test_file_on_the_host_with_name_option_winning(ansible, conda_root, tmp_path):
+    env_file = tmp_path / 'environment.yml'
+    env_file.write_text(yaml.safe_dump({'name': 'fromfile', 'channels': [conda_root.channel_url],
+                                        'dependencies': ['python=3.10', 'numpy=1.20.3', 'toolz']}))
+    args = {'executable': str(conda_root.conda), 'file': str(env_file), 'name': 'chosen', 'override_channels': True}
+    result = ansible.run_module(MODULE, args)
+    assert result['changed'] is True, result
+    assert result['prefix'] == str(conda_root.env_prefix('chosen'))
+    assert not conda_root.env_prefix('fromfile').exists()
+    assert installed(conda_root.env_prefix('chosen'))['numpy'] == '1.20.3'
+    conda_root.call_log.unlink()
+    assert ansible.run_module(MODULE, args)['changed'] is False
+    assert conda_root.calls() == []
+
+
+def test_spec_structure_and_its_name(ansible, conda_root):
+    spec = {'name': 'fromspec', 'channels': [conda_root.channel_url], 'dependencies': ['python=3.10', 'requests']}
+    args = {'executable': str(conda_root.conda), 'spec': spec, 'override_channels': True}
+    result = ansible.run_module(MODULE, args)
+    assert result['changed'] is True, result
+    assert 'requests' in installed(conda_root.env_prefix('fromspec'))
+    conda_root.call_log.unlink()
+    assert ansible.run_module(MODULE, args)['changed'] is False
+    assert conda_root.calls() == []
+
+
+def test_absent_removes_and_is_idempotent(ansible, conda_root, make_env):
+    prefix = make_env(python='3.9')
+    args = {'executable': str(conda_root.conda), 'name': 'myenv', 'state': 'absent'}
+    predicted = ansible.run_module(MODULE, args, check=True)
+    assert predicted['changed'] is True and prefix.exists()
+    removed = ansible.run_module(MODULE, args)
+    assert removed['changed'] is True
+    assert comparable(predicted['actions']) == comparable(removed['actions'])
+    assert not (prefix / 'conda-meta').exists()
+    conda_root.call_log.unlink()
+    assert ansible.run_module(MODULE, args)['changed'] is False
+    assert conda_root.calls() == []
+
+
+ERRORS = [
+    ('invalid-spec', {'packages': ['numpy>>1']}, ['numpy>>1'], False),
+    ('unknown-package', {'packages': ['nosuchpkg']}, ['nosuchpkg'], True),
+    ('unsatisfiable', {'python': '3.11', 'packages': ['numpy=1.19.2']}, ['numpy'], True),
+    ('unreachable-channel', {'packages': ['toolz'], 'channels': ['file:///nonexistent/channel']},
+     ['file:///nonexistent/channel'], True),
+    ('pip-sublist', {'spec': {'dependencies': ['python=3.9', {'pip': ['requests']}]}}, ['pip'], False),
+]
+
+
+@pytest.mark.parametrize('args, fragments, runs_conda', [case[1:] for case in ERRORS], ids=[case[0] for case in ERRORS])
+def test_errors_leave_the_env_unchanged(ansible, conda_root, make_env, args, fragments, runs_conda):
+    prefix = make_env(python='3.9', packages=['numpy=1.19.2'])
+    before = snapshot(prefix)
+    result = ansible.run_module(MODULE, dict(channel_args(conda_root, name='myenv'), **args))
+    assert result['failed'] is True
+    assert '\n' not in result['msg'] and 'Traceback' not in result['msg']
+    for fragment in fragments:
+        assert fragment in result['msg']
+    assert snapshot(prefix) == before
+    assert bool(conda_root.calls()) is runs_conda
+    assert all(call.kind != 'change' or call.argv[0] == 'install' for call in conda_root.calls())
+
+
+@pytest.mark.parametrize('args, fragment', [
+    ({'name': 'my env'}, 'Invalid env name'),
+    ({'name': 'a/b'}, 'Invalid env name'),
+    ({'name': 'base', 'state': 'absent'}, 'root (base)'),
+])
+def test_refusals_before_conda(ansible, conda_root, args, fragment):
+    before = snapshot(conda_root.prefix)
+    result = ansible.run_module(MODULE, dict(channel_args(conda_root), **args))
+    assert result['failed'] is True and fragment in result['msg']
+    assert conda_root.calls() == []
+    assert snapshot(conda_root.prefix) == before
