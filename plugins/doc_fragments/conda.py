@@ -52,5 +52,6 @@ attributes:
     description: Shows the env's packages (C(name==version=build)) before and after, predicted in check mode.
   platform:
     support: full
+    description: Runs on the managed host (macOS or Linux) where conda is installed.
     platforms: posix
 '''

@@ -28,7 +28,7 @@ class CondaTask(object):
         self.module = module
         module.no_log_values.update(secrets_in(module.params.get('channels')))
         executable = find_conda(module.params.get('executable'),
-                                which=lambda name: module.get_bin_path(name))
+                                which=module.get_bin_path)
         if not executable:
             self.fail('conda not found: %s. Set the executable option to the conda to use.' % (
                 'no executable at %s' % module.params['executable'] if module.params.get('executable')

@@ -71,7 +71,7 @@ extends_documentation_fragment:
 seealso:
   - module: macfleet.conda.conda_package
 author:
-  - macfleet.conda maintainers
+  - macfleet.conda maintainers (@macfleet)
 '''
 
 EXAMPLES = r'''

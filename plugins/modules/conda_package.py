@@ -50,7 +50,7 @@ extends_documentation_fragment:
 seealso:
   - module: macfleet.conda.conda_env
 author:
-  - macfleet.conda maintainers
+  - macfleet.conda maintainers (@macfleet)
 '''
 
 EXAMPLES = r'''

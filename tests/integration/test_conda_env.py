@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from conda_module_helpers import channel_args, comparable, installed, json_callback, snapshot, transactions  # noqa: F401
+from conda_module_helpers import channel_args, comparable, installed, snapshot, transactions
+from conda_module_helpers import json_callback  # noqa: F401  pylint: disable=unused-import
 
 MODULE = 'macfleet.conda.conda_env'
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from conda_module_helpers import channel_args, comparable, installed, json_callback, snapshot, transactions  # noqa: F401
+from conda_module_helpers import channel_args, comparable, installed, snapshot
+from conda_module_helpers import json_callback  # noqa: F401  pylint: disable=unused-import
 
 MODULE = 'macfleet.conda.conda_package'
 

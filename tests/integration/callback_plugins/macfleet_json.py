@@ -44,5 +44,5 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_stats(self, stats):
         summary = dict((host, stats.summarize(host)) for host in sorted(stats.processed))
-        self._display.display(json.dumps({'plays': self.plays, 'stats': summary}, cls=AnsibleJSONEncoder,
-                                          sort_keys=True))
+        report = {'plays': self.plays, 'stats': summary}
+        self._display.display(json.dumps(report, cls=AnsibleJSONEncoder, sort_keys=True))

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import json
+import pathlib
+import shutil
 
 import pytest
 
 from ansible_collections.macfleet.conda.plugins.modules import conda_env
+
+CONTRACT = pathlib.Path('/work/shared/conda-contract')
 
 
 def _names(entries):
@@ -110,8 +114,8 @@ def test_absent_removes_whole_env(fake_conda, run_module, check):
     assert result['changed'] is True
     assert result['diff']['after'] == ''
     if check:  # predicted from the records: everything installed goes
-        assert _names(result['actions']['unlinked']) == ['numpy==1.19.2', 'pip==23.3', 'python==3.9.18',
-                                                          'toolz==0.11.2']
+        everything = ['numpy==1.19.2', 'pip==23.3', 'python==3.9.18', 'toolz==0.11.2']
+        assert _names(result['actions']['unlinked']) == everything
         assert (prefix / 'conda-meta').is_dir()
 
 
@@ -158,3 +162,22 @@ def test_conda_failure_on_create_reports_conda_story(fake_conda, run_module):
     assert 'nosuchpkg' in result['msg'] and '\n' not in result['msg']
     assert result['conda_error']['exception_name'] == 'PackagesNotFoundInChannelsError'
     assert not (fake_conda.root / 'envs' / 'newenv').exists()
+
+
+def test_condarc_beyond_the_local_reader_asks_conda_info_once(fake_conda, run_module):
+    (fake_conda.root / '.condarc').write_text('envs_dirs: [%s/envs]\n' % fake_conda.root)
+    fake_conda.env('myenv')
+    fake_conda.expect(['info', '--json'], '01_info_json')
+    result = run_module(conda_env, {'name': 'myenv', 'packages': ['numpy']})
+    assert result['changed'] is False
+    assert result['prefix'] == str(fake_conda.root / 'envs' / 'myenv')
+    assert [call[1:] for call in fake_conda.calls] == [['info', '--json']]
+
+
+def test_conda_envs_path_is_honoured_without_conda(fake_conda, run_module, monkeypatch, tmp_path):
+    elsewhere = tmp_path / 'team-envs'
+    monkeypatch.setenv('CONDA_ENVS_PATH', str(elsewhere))
+    shutil.copytree(CONTRACT / 'conda-meta_myenv_after_installs', elsewhere / 'myenv' / 'conda-meta')
+    result = run_module(conda_env, {'name': 'myenv', 'packages': ['toolz']})
+    assert result['prefix'] == str(elsewhere / 'myenv')
+    assert fake_conda.calls == []
