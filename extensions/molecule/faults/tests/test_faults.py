@@ -1,0 +1,25 @@
+"""After the faults: nothing where verification failed, a working conda where a broken install was repaired."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+
+WORK = pathlib.Path(os.environ['MOLECULE_EPHEMERAL_DIRECTORY']) / 'testbed'
+
+
+def test_mismatch_unreachable_and_unverified_installed_nothing(host):
+    for name in ('mismatch', 'unreachable', 'unverified'):
+        assert not host.file(str(WORK / name)).exists, name
+
+
+def test_no_installer_is_left_behind(host):
+    assert host.run("find /tmp -maxdepth 1 -name 'macfleet-conda.*'").stdout.strip() == ''
+
+
+def test_half_installed_prefix_was_repaired(host):
+    prefix = WORK / 'half'
+    version = host.run('%s --version', str(prefix / 'bin' / 'conda'))
+    assert version.rc == 0 and version.stdout.startswith('conda ')
+    record = json.loads(host.file(str(prefix / 'conda-meta' / 'macfleet-miniconda.json')).content_string)
+    assert record['installer'] == 'Miniconda3-24.7.1-0-Linux-x86_64.sh'
