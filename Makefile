@@ -33,7 +33,7 @@ sanity: stage
 
 # Unit, contract and integration tests in one pytest run, spread over the machine's cores.
 pytest: venv
-	$(BIN)/pytest -n auto tests
+	$(BIN)/pytest -n auto --dist loadfile tests
 
 molecule: stage
 	@if ls extensions/molecule/*/molecule.yml >/dev/null 2>&1; then \

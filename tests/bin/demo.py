@@ -23,14 +23,13 @@ sys.path.insert(0, str(TESTS))
 # pylint: disable=wrong-import-position
 from conda_testbed.channel import cached_channel, channel_url  # noqa: E402
 from conda_testbed.installer import build_installer  # noqa: E402
+from conda_testbed.playbook_runner import JSON_CALLBACK  # noqa: E402
 from conda_testbed.playbook_runner import AnsibleRunner, PlaybookResult  # noqa: E402
 from conda_testbed.serve import serve_directory  # noqa: E402
 
 DEMO = ROOT / 'build' / 'demo'
 INSTALLER_VERSION = '24.7.1-0'
 # ansible-core ships no JSON stdout callback (ansible.builtin.json does not exist): use the test suite's.
-JSON_CALLBACK = {'ANSIBLE_CALLBACK_PLUGINS': str(TESTS / 'integration' / 'callback_plugins'),
-                 'ANSIBLE_STDOUT_CALLBACK': 'macfleet_json'}
 ENVIRONMENTS = [
     {'name': 'myenv', 'python': '3.9', 'packages': ['numpy=1.19.2']},
     {'name': 'tools', 'python': '3.11', 'packages': ['toolz=0.12.0', 'requests']},

@@ -1,6 +1,6 @@
 """Run a module or a playbook against localhost and hand back Ansible's parsed results.
 
-Tests talk to the collection the way users do, through ``ansible-playbook``: the json
+Tests talk to the collection the way users do, through ``ansible-playbook``: the testbed_json
 stdout callback gives every task's result per host, so a test can assert ``changed``,
 diffs and messages without scraping text.
 """
@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 import yaml
 
 BIN = pathlib.Path(sys.executable).parent
+CALLBACKS = pathlib.Path(__file__).resolve().parent / 'callback_plugins'
+# ansible-core ships no JSON stdout callback (ansible.builtin.json redirects to the absent ansible.posix).
+JSON_CALLBACK = {'ANSIBLE_CALLBACK_PLUGINS': str(CALLBACKS), 'ANSIBLE_STDOUT_CALLBACK': 'testbed_json'}
 
 
 @dataclass
@@ -53,7 +56,6 @@ class AnsibleRunner:
         env = dict(os.environ)
         env.update({
             'ANSIBLE_COLLECTIONS_PATH': str(self.collections_path),
-            'ANSIBLE_STDOUT_CALLBACK': 'ansible.builtin.json',
             'ANSIBLE_LOAD_CALLBACK_PLUGINS': '1',
             'ANSIBLE_RETRY_FILES_ENABLED': '0',
             'ANSIBLE_NOCOLOR': '1',
@@ -62,6 +64,7 @@ class AnsibleRunner:
             'PATH': '%s%s%s' % (BIN, os.pathsep, env.get('PATH', '')),
         })
         env.pop('ANSIBLE_CONFIG', None)
+        env.update(JSON_CALLBACK)
         env.update(self.env)
         env.update(extra or {})
         return env

@@ -4,13 +4,6 @@ from __future__ import annotations
 import json
 import pathlib
 
-import pytest
-
-# ansible-core has no JSON stdout callback; the lead's runner asks for ansible.builtin.json.
-JSON_CALLBACK = {'ANSIBLE_CALLBACK_PLUGINS': str(pathlib.Path(__file__).parent / 'callback_plugins'),
-                 'ANSIBLE_STDOUT_CALLBACK': 'macfleet_json'}
-
-
 def snapshot(prefix: pathlib.Path) -> dict:
     """Every conda-meta record of ``prefix`` by file name (an absent env is ``{}``)."""
     meta = pathlib.Path(prefix) / 'conda-meta'
@@ -34,13 +27,6 @@ def channel_args(conda_root, **extra) -> dict:
     args = {'executable': str(conda_root.conda), 'channels': [conda_root.channel_url], 'override_channels': True}
     args.update(extra)
     return args
-
-
-@pytest.fixture(autouse=True)
-def json_callback(ansible):
-    """Point the runner at our JSON stdout callback (import this fixture into a test module)."""
-    ansible.env.update(JSON_CALLBACK)
-    return ansible
 
 
 def comparable(actions: dict) -> dict:

@@ -5,7 +5,6 @@ import pytest
 import yaml
 
 from conda_module_helpers import channel_args, comparable, installed, snapshot, transactions
-from conda_module_helpers import json_callback  # noqa: F401  pylint: disable=unused-import
 
 MODULE = 'macfleet.conda.conda_env'
 

@@ -9,8 +9,6 @@ import subprocess
 import sys
 
 import pytest
-# json_callback: the runner's ansible.builtin.json callback does not exist in ansible-core; use the shared one
-from conda_module_helpers import json_callback  # noqa: F401  pylint: disable=unused-import
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from conda_module_helpers import channel_args, comparable, installed, snapshot
-from conda_module_helpers import json_callback  # noqa: F401  pylint: disable=unused-import
 
 MODULE = 'macfleet.conda.conda_package'
 
