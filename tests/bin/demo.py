@@ -23,13 +23,11 @@ sys.path.insert(0, str(TESTS))
 # pylint: disable=wrong-import-position
 from conda_testbed.channel import cached_channel, channel_url  # noqa: E402
 from conda_testbed.installer import build_installer  # noqa: E402
-from conda_testbed.playbook_runner import JSON_CALLBACK  # noqa: E402
 from conda_testbed.playbook_runner import AnsibleRunner, PlaybookResult  # noqa: E402
 from conda_testbed.serve import serve_directory  # noqa: E402
 
 DEMO = ROOT / 'build' / 'demo'
 INSTALLER_VERSION = '24.7.1-0'
-# ansible-core ships no JSON stdout callback (ansible.builtin.json does not exist): use the test suite's.
 ENVIRONMENTS = [
     {'name': 'myenv', 'python': '3.9', 'packages': ['numpy=1.19.2']},
     {'name': 'tools', 'python': '3.11', 'packages': ['toolz=0.12.0', 'requests']},
@@ -95,8 +93,7 @@ def main() -> None:
     channel = cached_channel(ROOT / 'build' / 'testbed-cache')
     installer, sha256 = build_installer(DEMO / 'www', version=INSTALLER_VERSION, channel=channel)
     say('   %s, sha256 %s' % (installer.name, sha256))
-    runner = AnsibleRunner(collections_path(), DEMO,
-                           env=dict(JSON_CALLBACK, ANSIBLE_PIPELINING='1', HOME=str(DEMO / 'home')))
+    runner = AnsibleRunner(collections_path(), DEMO, env={'ANSIBLE_PIPELINING': '1', 'HOME': str(DEMO / 'home')})
     with serve_directory(installer.parent) as base_url:
         inventory_file = DEMO / 'inventory.yml'
         inventory_file.write_text(json.dumps(inventory(base_url, sha256, channel_url(channel)), indent=2))
