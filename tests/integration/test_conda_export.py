@@ -24,8 +24,6 @@ ENV_YML = ('name: myenv\n'
 BUILDS = dict(numpy='=py39hf4c9891_0', pip='=pyhdba3a45_0', python='=h2860985_0', toolz='=pyh3e3cb63_0')
 # conda accepts the name=version=build specs conda env export writes (recording 20); the test bed's
 # stand-in parses specs with rattler's strict parser, which rejects them. Strict: fixing it fails these.
-STANDIN_REJECTS_BUILDS = pytest.mark.xfail(
-    strict=True, reason='test bed stand-in rejects name=version=build specs that real conda accepts')
 FROM_HISTORY_YML = ('name: myenv\n'
                     'channels:\n'
                     '  - {channel}\n'
@@ -193,7 +191,7 @@ def test_credentials_in_channel_urls_are_masked(tmp_path, conda_root, myenv, exp
         assert '********' in dest.read_text()
 
 
-@pytest.mark.parametrize('options', [pytest.param({}, marks=STANDIN_REJECTS_BUILDS),
+@pytest.mark.parametrize('options', [{},
                                      {'from_history': True}, {'no_builds': True}],
                          ids=['exact', 'from_history', 'no_builds'])
 def test_round_trip_through_conda_env_file(tmp_path, conda_root, myenv, export, ansible, options):
@@ -235,7 +233,7 @@ def test_export_playbook_needs_a_folder(tmp_path, conda_root, ansible):
     assert result.rc != 0 and 'conda_export_dir' in result.stdout
 
 
-@pytest.mark.parametrize('from_history', [pytest.param(False, marks=STANDIN_REJECTS_BUILDS), True],
+@pytest.mark.parametrize('from_history', [False, True],
                          ids=['exact', 'from_history'])
 def test_replicate_playbook_converges_a_group_to_the_reference(tmp_path, conda_root, myenv, ansible, installer,
                                                                from_history):

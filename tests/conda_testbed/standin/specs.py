@@ -69,7 +69,12 @@ def parse(text: str) -> Spec:
         version, build = '='.join(parts[:-1] if len(parts) > 2 else parts[:1]), (
             parts[-1] if len(parts) > 1 else None)
         version = _check_version(spec, version)
-        rattler = f'{name}={version}' + (f'={build}' if build else '')
+        if build:
+            # conda reads ``name=1.2=build`` as exactly 1.2; rattler's strict parser wants it spelled out.
+            exact = '==' if version[:1].isalnum() and not set('*|,') & set(version) else ''
+            rattler = f'{name} {exact}{version} {build}'
+        else:
+            rattler = f'{name}={version}'
     else:
         pieces = tail.split(None, 1)
         version = _check_version(spec, pieces[0])
