@@ -7,7 +7,24 @@ from __future__ import annotations
 
 class ModuleDocFragment(object):
 
+    # The conda executable: every module of the collection takes it.
     DOCUMENTATION = r'''
+options:
+  executable:
+    description:
+      - Path of the C(conda) (or C(mamba)) executable to use.
+      - When unset, C(CONDA_EXE) is used, then C(bin/conda) or C(condabin/conda) of the usual install
+        locations (C(/opt/miniconda3), C(~/miniconda3), C(/opt/homebrew/Caskroom/miniconda/base),
+        C(/usr/local/miniconda3), C(/opt/conda), C(~/miniforge3), C(/opt/homebrew/Caskroom/miniforge/base),
+        C(~/anaconda3), C(/opt/anaconda3)), then C(PATH).
+      - The root prefix is the folder above the executable's C(bin)/C(condabin) folder.
+    type: path
+requirements:
+  - conda 4.6 or later (Miniconda, Miniforge or Anaconda) on the managed host.
+'''
+
+    # Modules that solve and change environments: channels, how they decide, check and diff mode.
+    TRANSACTION = r'''
 options:
   channels:
     description:
@@ -22,15 +39,6 @@ options:
       - Search only O(channels), ignoring the channels of the C(.condarc) files.
     type: bool
     default: false
-  executable:
-    description:
-      - Path of the C(conda) (or C(mamba)) executable to use.
-      - When unset, C(CONDA_EXE) is used, then C(bin/conda) or C(condabin/conda) of the usual install
-        locations (C(/opt/miniconda3), C(~/miniconda3), C(/opt/homebrew/Caskroom/miniconda/base),
-        C(/usr/local/miniconda3), C(/opt/conda), C(~/miniforge3), C(/opt/homebrew/Caskroom/miniforge/base),
-        C(~/anaconda3), C(/opt/anaconda3)), then C(PATH).
-      - The root prefix is the folder above the executable's C(bin)/C(condabin) folder.
-    type: path
 notes:
   - Whether specs are satisfied is decided by reading the env's C(conda-meta/*.json) records with
     conda's match-spec semantics, and env names are resolved from the root, the C(.condarc) C(envs_dirs),
@@ -41,8 +49,6 @@ notes:
     C(conda create), which would delete it.
   - If Anaconda's terms of service block the default channels (C(CondaToSNonInteractiveError)), accept
     them once with C(conda tos accept --override-channels -c <channel>) or use conda-forge/Miniforge.
-requirements:
-  - conda 4.6 or later (Miniconda, Miniforge or Anaconda) on the managed host.
 attributes:
   check_mode:
     support: full

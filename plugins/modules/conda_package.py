@@ -47,6 +47,7 @@ options:
     default: false
 extends_documentation_fragment:
   - macfleet.conda.conda
+  - macfleet.conda.conda.transaction
 seealso:
   - module: macfleet.conda.conda_env
 author:
