@@ -64,15 +64,8 @@ options:
       - Keep a timestamped copy of the old file when it is replaced.
     type: bool
     default: false
-  executable:
-    description:
-      - Path of the C(conda) (or C(mamba)) executable whose root and C(.condarc) locate a named env.
-      - When unset, C(CONDA_EXE) is used, then C(bin/conda) or C(condabin/conda) of the usual install
-        locations (C(/opt/miniconda3), C(~/miniconda3), C(/opt/homebrew/Caskroom/miniconda/base),
-        C(/usr/local/miniconda3), C(/opt/conda), C(~/miniforge3), ...), then C(PATH).
-      - Not needed with O(prefix).
-    type: path
 extends_documentation_fragment:
+  - macfleet.conda.conda
   - ansible.builtin.files
 notes:
   - Dependencies are sorted by name, and channels by how many packages came from them (then by name).
