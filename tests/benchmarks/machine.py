@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import pathlib
 import platform
+import resource
 import subprocess
 from typing import Dict, Optional
 
@@ -16,6 +17,12 @@ def cpu_model(cpuinfo: pathlib.Path = pathlib.Path('/proc/cpuinfo')) -> str:
     except OSError:
         pass
     return platform.processor() or 'unknown'
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of every finished child process; beside the wall time it shows how busy the machine was."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def conda_description(real_conda: Optional[pathlib.Path]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Hashable, List, Mapping
+from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Optional
 
 
 @dataclass(frozen=True)
@@ -24,19 +24,25 @@ def rotated(keys: List[Hashable], round_index: int) -> List[Hashable]:
     return keys[shift:] + keys[:shift]
 
 
-def interleaved(jobs: Mapping[Hashable, Callable[[], Any]], runs: int, warmup: int = 1,
-                clock: Callable[[], float] = time.perf_counter) -> Dict[Hashable, List[Sample]]:
-    """Run every job ``warmup`` untimed rounds, then ``runs`` timed rounds; samples per job."""
+def interleaved(jobs: Mapping[Hashable, Callable[[], Any]], runs: int, warmup: Iterable[Hashable] = (),
+                clock: Callable[[], float] = time.perf_counter,
+                on_round: Optional[Callable[[int], None]] = None) -> Dict[Hashable, List[Sample]]:
+    """Run the ``warmup`` jobs once untimed, then every job once per timed round; samples per job.
+
+    Warming up a few jobs is enough: all of them share the interpreter, Ansible and the module code
+    whose first load (page cache, bytecode) would otherwise weigh on the first round only.
+    """
+    for key in warmup:
+        jobs[key]()
     keys = list(jobs)
-    for _round in range(warmup):
-        for key in keys:
-            jobs[key]()
     samples: Dict[Hashable, List[Sample]] = {key: [] for key in keys}
     for round_index in range(runs):
         for key in rotated(keys, round_index):
             start = clock()
             outcome = jobs[key]()
             samples[key].append(Sample(clock() - start, outcome))
+        if on_round:
+            on_round(round_index + 1)
     return samples
 
 

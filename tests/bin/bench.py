@@ -58,6 +58,7 @@ def progress(message: str) -> None:
 
 def main(argv=None) -> int:
     started = time.perf_counter()
+    load_at_start = os.getloadavg()[0]
     args = parse_args(argv)
     channels = args.channels.split(',')
     real_conda = pathlib.Path(os.environ['MACFLEET_CONDA_EXE']) if os.environ.get('MACFLEET_CONDA_EXE') else None
@@ -77,7 +78,9 @@ def main(argv=None) -> int:
     prepared = time.perf_counter()
     jobs = {(config, variant): bench.job(config, variant) for config, variants in plan.items() for variant in variants}
     progress('timing %d jobs x %d runs, interleaved' % (len(jobs), args.runs))
-    samples = interleaved(jobs, args.runs, warmup=0 if args.quick else 1)
+    warmup = [] if args.quick else [key for key in jobs if key[0] in compared]
+    samples = interleaved(jobs, args.runs, warmup,
+                          on_round=lambda done: progress('round %d of %d done' % (done, args.runs)))
     progress('change runs')
     changed = {}
     for config in compared:
@@ -96,7 +99,10 @@ def main(argv=None) -> int:
     metrics.update(scaling_metrics)
     metrics.update({'records.%s' % channel: count for channel, count in records.items()})
     metrics.update({'runs': args.runs, 'forks': args.forks, 'nproc': facts['nproc'],
-                    'prepare_seconds': prepared - started, 'wall_seconds': wall})
+                    'prepare_seconds': prepared - started, 'wall_seconds': wall,
+                    'cpu_seconds': machine.children_cpu_seconds(),
+                    # Other work on the machine inflates every figure alike; ratios suffer least.
+                    'load_average_start': load_at_start, 'load_average_end': os.getloadavg()[0]})
     text = '\n'.join([
         '# macfleet.conda benchmark',
         '',

@@ -11,7 +11,7 @@ def test_rotation_moves_the_first_job_each_round():
 
 
 def test_interleaved_warms_up_untimed_then_times_each_job_once_per_round():
-    order = []
+    order, rounds = [], []
     ticks = itertools.count()
 
     def job(key):
@@ -20,8 +20,10 @@ def test_interleaved_warms_up_untimed_then_times_each_job_once_per_round():
             return key.upper()
         return run
 
-    samples = interleaved({'a': job('a'), 'b': job('b')}, runs=3, warmup=1, clock=lambda: next(ticks))
-    assert order == ['a', 'b', 'a', 'b', 'b', 'a', 'a', 'b']
+    samples = interleaved({'a': job('a'), 'b': job('b')}, runs=3, warmup=['b'], clock=lambda: next(ticks),
+                          on_round=rounds.append)
+    assert order == ['b', 'a', 'b', 'b', 'a', 'a', 'b']
+    assert rounds == [1, 2, 3]
     assert [sample.outcome for sample in samples['a']] == ['A', 'A', 'A']
     # The fake clock ticks once at the start and once at the end of each timed run.
     assert all(sample.seconds == 1 for sample in samples['a'] + samples['b'])
