@@ -297,7 +297,7 @@ class VersionSpec(object):
             self._bound = VersionOrder(bound)
             self.is_exact = operator == "=="
         elif s == "*":
-            self._operator = lambda v, b: True
+            self._operator = "any"
         elif "*" in s.rstrip("*"):
             pattern = s.replace(".", r"\.").replace("+", r"\+").replace("*", r".*")
             self._regex = _compile_regex(r"^(?:%s)$" % pattern, s)
@@ -318,13 +318,13 @@ class VersionSpec(object):
         """True/False for a record's version string, None when undecidable."""
         version = str(version)
         if self._children:
+            # any undecidable branch (conda would raise there) makes the whole undecidable
             verdicts = [c.match(version) for c in self._children]
-            certain = self._combinator(v for v in verdicts if v is not None)
-            if None not in verdicts or certain == (self._combinator is any):
-                return certain
-            return None
+            return None if None in verdicts else self._combinator(verdicts)
         if self._regex is not None:
             return bool(self._regex.match(version))
+        if self._operator == "any":
+            return True
         if self._operator == "literal":
             return self.spec == version
         try:
@@ -462,6 +462,7 @@ _URL_SCHEMES = ("http://", "https://", "ftp://", "s3://", "file://")
 _CHANNEL_ALIAS_HOST = "conda.anaconda.org"
 _DEFAULTS_HOST = "repo.anaconda.com"
 _DEFAULT_CHANNEL_NAMES = frozenset(("pkgs/main", "pkgs/r"))
+_DEFAULTS_FAMILY = _DEFAULT_CHANNEL_NAMES | {"defaults"}
 
 
 def _split_subdir(path):
@@ -472,37 +473,44 @@ def _split_subdir(path):
 
 
 class _Channel(object):
-    """A channel as written in a spec, or as recorded in conda-meta (with its subdir)."""
+    """A channel as written in a spec or recorded in conda-meta: a URL and/or a name.
 
-    def __init__(self, text):
+    ``name`` is the name conda would canonicalise to without any condarc (None for other
+    URLs); ``base`` is the URL without its subdir (None for plain names).
+    """
+
+    def __init__(self, text, in_spec=False):
         text = text.strip()
-        self.is_url = text.startswith(_URL_SCHEMES)
-        if self.is_url:
+        self.base = self.name = None
+        if text.startswith(_URL_SCHEMES):
             parts = urlsplit(text)
-            base, self.subdir = _split_subdir(parts.path)
-            self.scheme, self.host = parts.scheme, parts.netloc
-            self.path = base.strip("/")
-            if self.scheme != "file" and self.host == _CHANNEL_ALIAS_HOST:
-                # conda canonicalises alias URLs to the bare channel name
-                self.is_url, self.name = False, self.path
-            else:
+            path, self.subdir = _split_subdir(parts.path)
+            self.path = path.strip("/")
+            self.scheme = parts.scheme
+            self.base = "%s://%s/%s" % (parts.scheme, parts.netloc, self.path)
+            web = parts.scheme in ("http", "https")
+            if web and parts.netloc == _CHANNEL_ALIAS_HOST:
+                self.name = self.path
+            elif web and parts.netloc == _DEFAULTS_HOST and self.path in _DEFAULT_CHANNEL_NAMES \
+                    and not in_spec:  # in a spec conda keeps this URL as a URL
                 self.name = self.path
         else:
             self.name, self.subdir = _split_subdir(text)
-
-    @property
-    def base_url(self):
-        return "%s://%s/%s" % (self.scheme, self.host, self.path)
+            self.path = self.name
 
     def __str__(self):
-        return self.base_url if self.is_url else self.name
+        if self.name is None:
+            return self.base
+        return "defaults" if self.name in _DEFAULT_CHANNEL_NAMES else self.name
 
 
 class _ChannelMatch(object):
     def __init__(self, value):
         self.value = value
         self.matches_all = value == "*"
-        self.channel = None if "*" in value or value.startswith("^") else _Channel(value)
+        self.channel = None
+        if "*" not in value and not value.startswith("^"):
+            self.channel = _Channel(value, in_spec=True)
         self.is_exact = self.channel is not None
 
     def match(self, record_channel):
@@ -516,28 +524,28 @@ class _ChannelMatch(object):
         return str(self.channel) if self.channel else self.value
 
 
+def _last_segment(path):
+    return path.rstrip("/").rpartition("/")[2]
+
+
 def _channel_verdict(spec, rec):
     """Certain verdicts only; None whenever conda's channel configuration could flip it."""
-    if spec.is_url:
-        if rec.is_url and (rec.scheme, rec.host, rec.path) == (spec.scheme, spec.host, spec.path):
+    if spec.name is None:
+        if spec.base == rec.base:
             return True
-        last = spec.path.rpartition("/")[2]
-        return None if rec.name.rpartition("/")[2] == last else False
-    if spec.name == "defaults":
-        if rec.is_url and rec.host == _DEFAULTS_HOST and rec.path in _DEFAULT_CHANNEL_NAMES:
-            return True
-        if rec.name in _DEFAULT_CHANNEL_NAMES or rec.name == "defaults":
-            return True
-        return False if (not rec.is_url or rec.scheme == "file") else None
-    if not rec.is_url:
+        return None if _last_segment(rec.path) == _last_segment(spec.path) else False
+    if spec.name in _DEFAULTS_FAMILY:
+        # conda reads 'pkgs/main' in a spec as 'defaults', i.e. any of default_channels
+        if rec.name is not None:
+            return rec.name in _DEFAULTS_FAMILY
+        return None
+    if rec.name is not None:
         return rec.name == spec.name
-    if rec.scheme == "file":
-        # conda names a file:// channel after its last path segment
-        return rec.path.rpartition("/")[2] == spec.name or (
-            None if rec.path.endswith("/" + spec.name) else False)
-    if rec.path == spec.name or rec.path == "conda/" + spec.name:
+    if rec.scheme == "file" and _last_segment(rec.path) == spec.name:
+        return True  # conda names a file:// channel after its last path segment
+    if rec.scheme != "file" and rec.path in (spec.name, "conda/" + spec.name):
         return True
-    # e.g. a mirror configured as channel_alias: the name is what follows the alias
+    # e.g. a mirror configured as channel_alias: the name is whatever follows the alias
     return None if rec.path.endswith("/" + spec.name) else False
 
 
@@ -644,7 +652,7 @@ def _parse_fields(spec_str):
 
 
 def _channel_fields(channel_str):
-    channel = _Channel(channel_str)
+    channel = _Channel(channel_str, in_spec=True)
     fields = {"channel": str(channel) if "*" not in channel_str else channel_str}
     if channel.subdir:
         fields["subdir"] = channel.subdir
@@ -670,7 +678,7 @@ _MATCHERS = {
     "build": lambda v, s: _GlobMatch(v, spec=s),
     "build_number": lambda v, s: _build_number_spec(v, s),
     "channel": lambda v, s: _ChannelMatch(v),
-    "subdir": lambda v, s: _GlobMatch(v, spec=s),
+    "subdir": lambda v, s: _ExactMatch(v),  # no globs here, in conda either
     "md5": lambda v, s: _ExactMatch(v),
     "sha256": lambda v, s: _ExactMatch(v),
     "fn": lambda v, s: _ExactMatch(v),
