@@ -76,3 +76,13 @@ def test_each_environment_is_exported(host):
     export = yaml.safe_load(host.file(str(WORK / 'exports' / 'myenv.yml')).content_string)
     assert export['name'] == 'myenv'
     assert any(dep.startswith('numpy=1.19.2') for dep in export['dependencies'])
+
+
+def test_terms_of_service_are_accepted_and_recorded(host):
+    record = json.loads(host.file(str(PREFIX / 'conda-meta' / 'macfleet-miniconda.json')).content_string)
+    channels = ['https://repo.anaconda.com/pkgs/main', 'https://repo.anaconda.com/pkgs/r']
+    assert sorted(record['tos_accepted']) == channels
+    for channel in channels:
+        view = host.run('%s tos view --override-channels --channel %s --json', str(CONDA), channel)
+        assert view.rc == 0, view.stderr
+        assert json.loads(view.stdout)[channel] == {'tos_accepted': True}
