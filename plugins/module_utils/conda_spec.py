@@ -43,9 +43,7 @@ class UndecidableSpec(Exception):
         self.reason = reason
 
 
-# ---------------------------------------------------------------------------------------
-# Versions
-# ---------------------------------------------------------------------------------------
+# --- Versions ----------------------------------------------------------------------------
 
 _VERSION_CHARS_RE = re.compile(r"^[\*\.\+!_0-9a-z]+$")
 _VERSION_SPLIT_RE = re.compile(r"([0-9]+|[*]+|[^0-9*]+)")
@@ -176,9 +174,16 @@ def parse_version(vstr):
     return VersionOrder(vstr)
 
 
-# ---------------------------------------------------------------------------------------
-# Version specs
-# ---------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4096)
+def _record_version(vstr):
+    """A record's version, parsed once however many specs look at it; None if invalid."""
+    try:
+        return VersionOrder(vstr)
+    except SpecError:
+        return None
+
+
+# --- Version specs -----------------------------------------------------------------------
 
 _VSPEC_TOKENS_RE = re.compile(r"\s*\^[^$]*[$]|\s*[()|,]|[^()|,]+")
 _NEEDS_TREE_RE = re.compile(r".*[()|,^$]")
@@ -327,9 +332,8 @@ class VersionSpec(object):
             return True
         if self._operator == "literal":
             return self.spec == version
-        try:
-            candidate = VersionOrder(version)
-        except SpecError:
+        candidate = _record_version(version)
+        if candidate is None:
             return None  # conda would raise on this record; let conda speak
         return self._operator(candidate, self._bound)
 
@@ -388,22 +392,20 @@ class BuildNumberSpec(object):
         return self.spec
 
 
-# ---------------------------------------------------------------------------------------
-# Strings: names, builds, hashes
-# ---------------------------------------------------------------------------------------
+# --- Strings: names, builds, hashes ------------------------------------------------------
 
 class _GlobMatch(object):
     """Exact string, ``*`` glob, or ``^regex$`` (conda's GlobStrMatch)."""
 
-    def __init__(self, value, lower=False, spec=None):
-        self.value = value.lower() if lower else value
-        self._lower_record = lower == "both"
+    def __init__(self, value, spec, lower_spec=False, lower_record=False):
+        self.value = value.lower() if lower_spec else value
+        self._lower_record = lower_record
         self._re = None
         if self.value.startswith("^") and self.value.endswith("$"):
-            self._re = _compile_regex(self.value, spec or value)
+            self._re = _compile_regex(self.value, spec)
         elif "*" in self.value:
             self._re = _compile_regex(
-                r"^(?:%s)$" % re.escape(self.value).replace(r"\*", ".*"), spec or value)
+                r"^(?:%s)$" % re.escape(self.value).replace(r"\*", ".*"), spec)
 
     @property
     def is_exact(self):
@@ -445,9 +447,7 @@ class _Undecidable(object):
         return self.value
 
 
-# ---------------------------------------------------------------------------------------
-# Channels
-# ---------------------------------------------------------------------------------------
+# --- Channels ----------------------------------------------------------------------------
 
 KNOWN_SUBDIRS = frozenset((
     "noarch", "emscripten-wasm32", "wasi-wasm32", "freebsd-64", "linux-32", "linux-64",
@@ -455,7 +455,8 @@ KNOWN_SUBDIRS = frozenset((
     "linux-riscv64", "linux-s390x", "osx-64", "osx-arm64", "win-32", "win-64", "win-arm64",
     "zos-z",
 ))
-_URL_SCHEMES = ("http://", "https://", "ftp://", "s3://", "file://")
+_SCHEME_RE = re.compile(r"[a-z][a-z0-9]{0,11}://")
+_LOCAL_PATH_RE = re.compile(r"\./|\.\.|~|/|[a-zA-Z]:[/\\]|\\\\|//")
 # conda's built-in configuration; a host whose condarc changes these can make conda
 # disagree with every answer below that relies on them, which is why those answers are
 # limited to the public Anaconda hosts.
@@ -482,7 +483,12 @@ class _Channel(object):
     def __init__(self, text, in_spec=False):
         text = text.strip()
         self.base = self.name = None
-        if text.startswith(_URL_SCHEMES):
+        # a relative or home path resolves against conda's cwd/HOME: not ours to guess
+        self.resolved = not _LOCAL_PATH_RE.match(text) or (
+            text.startswith("/") and not text.startswith("//"))
+        if self.resolved and text.startswith("/"):
+            text = "file://" + text
+        if _SCHEME_RE.match(text):
             parts = urlsplit(text)
             path, self.subdir = _split_subdir(parts.path)
             self.path = path.strip("/")
@@ -505,11 +511,16 @@ class _Channel(object):
 
 
 class _ChannelMatch(object):
-    def __init__(self, value):
+    def __init__(self, value, spec):
         self.value = value
         self.matches_all = value == "*"
         self.channel = None
-        if "*" not in value and not value.startswith("^"):
+        if value.startswith("^") and value.endswith("$"):
+            _compile_regex(value, spec)
+        elif "*" in value:
+            # conda builds this regex without escaping, so it can be invalid
+            _compile_regex("^(?:%s)$" % value.replace("*", ".*"), spec)
+        else:
             self.channel = _Channel(value, in_spec=True)
         self.is_exact = self.channel is not None
 
@@ -518,7 +529,10 @@ class _ChannelMatch(object):
             return True
         if self.channel is None or not record_channel:
             return None  # globs/regexes see conda's canonical name, which depends on condarc
-        return _channel_verdict(self.channel, _Channel(str(record_channel)))
+        record = _Channel(str(record_channel))
+        if not (self.channel.resolved and record.resolved):
+            return None
+        return _channel_verdict(self.channel, record)
 
     def __str__(self):
         return str(self.channel) if self.channel else self.value
@@ -549,9 +563,7 @@ def _channel_verdict(spec, rec):
     return None if rec.path.endswith("/" + spec.name) else False
 
 
-# ---------------------------------------------------------------------------------------
-# Match specs
-# ---------------------------------------------------------------------------------------
+# --- Match specs -------------------------------------------------------------------------
 
 _BRACKETS_RE = re.compile(r".*(?:(\[.*\]))")
 _BRACKETS_KV_RE = re.compile(r"([a-zA-Z0-9_-]+?)=([\"']?)([^'\"]*?)(\2)(?:[, ]|$)")
@@ -622,7 +634,8 @@ def _parse_fields(spec_str):
     pieces = spec_str.rsplit(":", 2)
     spec_str = pieces[-1]
     channel_str = pieces[0] if len(pieces) == 3 else None
-    fields = {}
+    # 'channel:namespace:name' - conda parses the namespace and then ignores it
+    fields = {"_namespace": pieces[-2]} if len(pieces) > 1 and pieces[-2] else {}
     if channel_str:
         fields.update(_channel_fields(channel_str))
     if brackets.get("channel"):
@@ -645,7 +658,7 @@ def _parse_fields(spec_str):
             fields["build"] = build
     brackets.pop("name", None)  # conda ignores a bracketed name when one is outside
     fields.update(brackets)
-    unknown = set(fields) - set(FIELD_NAMES)
+    unknown = set(fields) - set(FIELD_NAMES) - {"_namespace"}
     if unknown:
         raise SpecError(original, "cannot match on field(s): %s" % ", ".join(sorted(unknown)))
     return fields
@@ -673,17 +686,17 @@ def _parse_tarball(spec_str, original):
 
 
 _MATCHERS = {
-    "name": lambda v, s: _GlobMatch(v, lower=True, spec=s),
+    "name": lambda v, s: _GlobMatch(v, s, lower_spec=True),
     "version": lambda v, s: _version_spec(v, s),
-    "build": lambda v, s: _GlobMatch(v, spec=s),
+    "build": lambda v, s: _GlobMatch(v, s),
     "build_number": lambda v, s: _build_number_spec(v, s),
-    "channel": lambda v, s: _ChannelMatch(v),
+    "channel": lambda v, s: _ChannelMatch(v, s),
     "subdir": lambda v, s: _ExactMatch(v),  # no globs here, in conda either
     "md5": lambda v, s: _ExactMatch(v),
     "sha256": lambda v, s: _ExactMatch(v),
     "fn": lambda v, s: _ExactMatch(v),
-    "license": lambda v, s: _GlobMatch(v, lower="both", spec=s),
-    "license_family": lambda v, s: _GlobMatch(v, lower="both", spec=s),
+    "license": lambda v, s: _GlobMatch(v, s, lower_spec=True, lower_record=True),
+    "license_family": lambda v, s: _GlobMatch(v, s, lower_spec=True, lower_record=True),
 }
 
 
@@ -706,13 +719,12 @@ class MatchSpec(object):
 
     def __init__(self, spec_str, fields):
         self.original = spec_str
+        self.namespace = fields.pop("_namespace", None)
         self._fields = {}
         for key, value in fields.items():
+            # other fields (url, features, ...) need conda's own normalisation or data
             factory = _MATCHERS.get(key, lambda v, s: _Undecidable(v))
             self._fields[key] = factory(value, spec_str)
-        if fields.get("url"):
-            # a package file or URL: conda compares URLs it normalises itself
-            self._fields["url"] = _Undecidable(fields["url"])
 
     @classmethod
     def parse(cls, spec_str):
@@ -792,8 +804,10 @@ class MatchSpec(object):
         if version:
             if any(c in version for c in "><$^|,"):
                 brackets.append("version='%s'" % version)
+            elif version[:2] in ("!=", "~=") and build:
+                brackets.append("version='%s'" % version)
             elif version[:2] in ("!=", "~="):
-                (brackets.append("version='%s'" % version) if build else out.append(version))
+                out.append(version)
             elif version.endswith(".*"):
                 out.append("=" + version[:-2])
             elif version == "*":

@@ -177,12 +177,15 @@ MATCH_CASES = [
     dict(spec='file:///srv/conda-channel::numpy', rec=_record(channel='file:///srv/conda-channel/linux-64'),
          want=True),
     dict(spec='conda-channel::numpy', rec=_record(channel='file:///srv/conda-channel/linux-64'), want=True),
+    dict(spec='/srv/conda-channel::numpy', rec=_record(channel='file:///srv/conda-channel/linux-64'), want=True),
+    dict(spec='/srv/other::numpy', rec=_record(channel='file:///srv/conda-channel/linux-64'), want=False),
     # undecidable without conda's channel configuration
     dict(spec='conda-forge::numpy', rec=_record(channel='https://artifactory.corp/api/conda/conda-forge/osx-arm64'),
          want=None),
     dict(spec='defaults::numpy', rec=_record(channel='https://mirror.corp/anaconda/osx-arm64'), want=None),
     dict(spec='conda-*::numpy', rec=_record(), want=None),
     dict(spec='conda-forge::numpy', rec=_record(channel=''), want=None),
+    dict(spec='./channel::numpy', rec=_record(channel='file:///srv/channel/linux-64'), want=None),  # conda's cwd
     # a certain 'no' elsewhere beats an undecidable channel
     dict(spec='conda-*::numpy>=2', rec=_record(), want=False),
     # hashes and other keys
@@ -269,6 +272,7 @@ CANONICAL = [
     ('*/linux-64::foo>=1.0', "foo[subdir=linux-64,version='>=1.0']"),
     ('https://conda.anaconda.org/conda-forge::numpy', 'conda-forge::numpy'),
     ('file:///srv/conda-channel::numpy', 'file:///srv/conda-channel::numpy'),
+    ('/srv/conda-channel::numpy', 'file:///srv/conda-channel::numpy'),
     ('pkgs/main::numpy', 'defaults::numpy'),
     ('numpy[version=1.2.*]', 'numpy=1.2'),
     ('numpy[version==1.2]', 'numpy=1.2'),
@@ -301,6 +305,12 @@ def test_spec_to_str_matches_conda(text, canonical):
 def test_bare_and_exact(text, bare, exact):
     spec = parse_spec(text)
     assert (spec.is_bare, spec.is_exact) == (bare, exact)
+
+
+def test_namespace_is_parsed_and_ignored_like_conda():
+    assert parse_spec('conda-forge:ns:numpy').namespace == 'ns'
+    assert parse_spec('conda-forge:ns:numpy').match(_record()) is True
+    assert parse_spec('conda-forge::numpy').namespace is None
 
 
 def test_fields_are_exposed():
