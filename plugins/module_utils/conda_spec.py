@@ -6,9 +6,12 @@
 Modules read a prefix's ``conda-meta/*.json`` records and ask this module whether the
 requested specs are already satisfied.  Parsing follows conda's classic parser
 (``conda.models.match_spec._parse_spec_str`` and ``conda.models.version``), so a spec is
-invalid here exactly when conda rejects it.  Matching is tri-state: ``True``/``False``
-when the answer is certain, ``None`` when it depends on something only conda knows
-(channel configuration, fields not kept in the record, ...).  Callers must then ask conda.
+invalid here when conda rejects it (and also when it is empty, which conda reads as "*").
+Matching is tri-state: ``True``/``False`` when the answer is certain, ``None`` when only
+conda can tell; callers must then ask conda.  Undecidable: channel globs/regexes, channels
+whose meaning depends on condarc (mirrors, channel_alias, default_channels, relative paths),
+package-file specs, url/features/track_features/extras/flags keys, record fields missing
+from the record, and whatever conda itself would raise on while matching (``~=1``).
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ def _strip_fill(components):
 
 
 @functools.total_ordering
-class VersionOrder(object):
+class VersionOrder:
     """A conda version, ordered like ``conda.models.version.VersionOrder``."""
 
     __slots__ = ("norm", "version", "local")
@@ -260,7 +263,7 @@ _OPERATORS = {
 }
 
 
-class VersionSpec(object):
+class VersionSpec:
     """A version constraint (``>=1.2,<2|3.*``) with conda's ``VersionSpec`` semantics."""
 
     def __init__(self, spec):
@@ -351,7 +354,7 @@ def _compile_regex(pattern, spec):
         raise SpecError(spec, "invalid regular expression: %s" % exc)
 
 
-class BuildNumberSpec(object):
+class BuildNumberSpec:
     """A ``build_number`` constraint with conda's ``BuildNumberMatch`` semantics."""
 
     def __init__(self, spec):
@@ -394,7 +397,7 @@ class BuildNumberSpec(object):
 
 # --- Strings: names, builds, hashes ------------------------------------------------------
 
-class _GlobMatch(object):
+class _GlobMatch:
     """Exact string, ``*`` glob, or ``^regex$`` (conda's GlobStrMatch)."""
 
     def __init__(self, value, spec, lower_spec=False, lower_record=False):
@@ -421,7 +424,7 @@ class _GlobMatch(object):
         return self.value
 
 
-class _ExactMatch(object):
+class _ExactMatch:
     def __init__(self, value):
         self.value = str(value)
         self.is_exact = True
@@ -433,7 +436,7 @@ class _ExactMatch(object):
         return self.value
 
 
-class _Undecidable(object):
+class _Undecidable:
     """A field conda can match on but a conda-meta record cannot settle."""
 
     def __init__(self, value):
@@ -473,7 +476,7 @@ def _split_subdir(path):
     return path.rstrip("/"), None
 
 
-class _Channel(object):
+class _Channel:
     """A channel as written in a spec or recorded in conda-meta: a URL and/or a name.
 
     ``name`` is the name conda would canonicalise to without any condarc (None for other
@@ -510,7 +513,7 @@ class _Channel(object):
         return "defaults" if self.name in _DEFAULT_CHANNEL_NAMES else self.name
 
 
-class _ChannelMatch(object):
+class _ChannelMatch:
     def __init__(self, value, spec):
         self.value = value
         self.matches_all = value == "*"
@@ -714,7 +717,7 @@ def _build_number_spec(value, spec):
         raise SpecError(spec, "invalid build_number %r: %s" % (value, exc.reason))
 
 
-class MatchSpec(object):
+class MatchSpec:
     """A parsed conda match spec; ``match(record)`` answers True, False or None."""
 
     def __init__(self, spec_str, fields):
