@@ -77,8 +77,6 @@ notes:
     their credentials through their own C(.condarc) or C(conda token).
   - M(macfleet.conda.conda_env) does not install pip sub-lists; apply them with M(ansible.builtin.pip)
     (see the C(replicate.yml) playbook of this collection).
-requirements:
-  - An env made by conda 4.6 or later (Miniconda, Miniforge or Anaconda) on the managed host.
 attributes:
   check_mode:
     support: full
@@ -89,12 +87,14 @@ attributes:
   platform:
     support: full
     platforms: posix
+    description: POSIX hosts (macOS, the target, and Linux).
 seealso:
   - module: macfleet.conda.conda_env
   - name: Sharing an environment (conda documentation)
+    description: How C(conda env export) files and explicit spec files are made and applied.
     link: https://docs.conda.io/projects/conda/en/latest/user-guide/tasks/manage-environments.html#sharing-an-environment
 author:
-  - macfleet.conda maintainers
+  - macfleet.conda maintainers (@macfleet)
 '''
 
 EXAMPLES = r'''
