@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +47,7 @@ class Bed:
     def run(self, argv, stdin=subprocess.DEVNULL, **extra_env):
         env = dict(self.env(), **extra_env)
         return subprocess.run([str(self.conda)] + list(argv), cwd=self.work, env=env, stdin=stdin,
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60, check=False)
 
 
 def make_bed(base: Path, channel_dir: Path) -> Bed:
@@ -79,15 +78,3 @@ def bed(tmp_path, testbed_channel) -> Bed:
 @pytest.fixture(scope='module')
 def module_bed(tmp_path_factory, testbed_channel) -> Bed:
     return make_bed(tmp_path_factory.mktemp('contract'), testbed_channel)
-
-
-def snapshot(prefix: Path) -> dict:
-    """conda-meta of a prefix: file name -> parsed JSON or text."""
-    import json
-
-    meta = prefix / 'conda-meta'
-    return {p.name: (json.loads(p.read_text()) if p.suffix == '.json' else p.read_text())
-            for p in sorted(meta.iterdir()) if p.is_file()}
-
-
-__all__ = ['Bed', 'make_bed', 'snapshot', 'shutil']

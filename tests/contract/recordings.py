@@ -27,8 +27,8 @@ class Recording:
 
 def parse(path: Path) -> Recording:
     text = path.read_text()
-    head, _, rest = text.partition('\n----- stdout -----\n')
-    stdout, _, stderr = rest.partition('----- stderr -----\n')
+    head, _marker, rest = text.partition('\n----- stdout -----\n')
+    stdout, _marker, stderr = rest.partition('----- stderr -----\n')
     command = head.splitlines()[0][2:]
     exit_code = int(re.search(r'^# exit code: (\d+)$', head, re.M).group(1))
     notes = ' '.join(re.findall(r'^# note: (.*)$', head, re.M))

@@ -33,20 +33,20 @@ def test_missing_key_fails():
 
 
 def test_wrong_exit_code_fails():
-    _, stdout, stderr = faithful('32_remove_numpy_again')
+    _code, stdout, stderr = faithful('32_remove_numpy_again')
     assert compare(RECORDINGS['32_remove_numpy_again'], 0, stdout, stderr, IDENTITY) == [
         'exit code 0 != 1']
 
 
 def test_json_where_none_expected_fails():
-    code, _, stderr = faithful('47_err_bad_spec_gt_gt_json')
+    code, _stdout, stderr = faithful('47_err_bad_spec_gt_gt_json')
     problems = compare(RECORDINGS['47_err_bad_spec_gt_gt_json'], code, '{"success": false}', stderr,
                        IDENTITY)
     assert 'stdout is JSON where the recording has none' in problems
 
 
 def test_text_where_json_expected_fails():
-    code, _, stderr = faithful('14_list_json')
+    code, _stdout, stderr = faithful('14_list_json')
     problems = compare(RECORDINGS['14_list_json'], code, 'numpy 1.19.2', stderr, IDENTITY)
     assert problems and problems[0].startswith('stdout is not JSON')
 
@@ -75,7 +75,7 @@ def test_missing_text_line_and_stderr_fail():
 
 
 def test_unexpected_stderr_fails():
-    code, stdout, _ = faithful('14_list_json')
+    code, stdout, _stderr = faithful('14_list_json')
     assert compare(RECORDINGS['14_list_json'], code, stdout, 'Traceback ...', IDENTITY)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from comparison import Rules, compare
-from conftest import snapshot
+from prefix_snapshot import snapshot
 from recordings import load_all
 
 RECORDINGS = load_all()
@@ -35,7 +35,7 @@ def scenario(module_bed):
 
 @pytest.mark.parametrize('stem', STEPS)
 def test_step_matches_recording(scenario, stem):
-    bed, results, _ = scenario
+    bed, results, _snapshots = scenario
     result = results[stem]
     problems = compare(RECORDINGS[stem], result.returncode, result.stdout, result.stderr,
                        bed.rewrite, RULES.get(stem))
@@ -47,7 +47,7 @@ def test_prefix_records_match_recording(scenario, state):
     from comparison import compare_json
     from recordings import CONTRACT_DIR
 
-    bed, _, snapshots = scenario
+    bed, _results, snapshots = scenario
     recorded = _recorded_meta(CONTRACT_DIR / f'conda-meta_myenv_{state}')
     actual = snapshots[state]
     assert sorted(actual) == sorted(recorded)

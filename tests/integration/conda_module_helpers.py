@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import pathlib
 
+
 def snapshot(prefix: pathlib.Path) -> dict:
     """Every conda-meta record of ``prefix`` by file name (an absent env is ``{}``)."""
     meta = pathlib.Path(prefix) / 'conda-meta'

@@ -114,7 +114,8 @@ def test_changed_means_the_env_changed(tmp_path, conda_root, myenv, export):
     assert result['changed'] is True
     text_diff = result['diff'][0]
     assert '  - toolz=0.11.2=pyh3e3cb63_0\n' in text_diff['before']
-    assert '  - toolz=0.12.0=pyhbdf259b_0\n' in text_diff['after'] == dest.read_text()
+    assert text_diff['after'] == dest.read_text()
+    assert '  - toolz=0.12.0=pyhbdf259b_0\n' in text_diff['after']
 
 
 def test_check_mode_writes_nothing_and_shows_the_diff(tmp_path, conda_root, myenv, export):

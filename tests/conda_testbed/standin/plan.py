@@ -24,7 +24,7 @@ class Plan:
     def unlink(self) -> list[dict]:
         if self.removing_env:
             return list(reversed(toposort(list(self.installed.values()))))
-        kept = {identity(rec) for rec, _ in self.final}
+        kept = {identity(rec) for rec, _url in self.final}
         gone = [r for r in self.installed.values() if identity(r) not in kept]
         return list(reversed(toposort(gone)))
 
@@ -33,7 +33,7 @@ class Plan:
         if self.removing_env:
             return []
         had = {identity(r) for r in self.installed.values()}
-        return toposort([rec for rec, _ in self.final if identity(rec) not in had])
+        return toposort([rec for rec, _url in self.final if identity(rec) not in had])
 
     def fetch(self, pkgs_dirs: list[Path]) -> list[dict]:
         return [rec for rec in self.link if linker.cached_dir(pkgs_dirs, rec) is None]
@@ -49,6 +49,6 @@ class Plan:
         return not self.unlink and not self.link
 
     def python_minor(self) -> str | None:
-        names = {rec['name']: rec for rec, _ in self.final}
+        names = {rec['name']: rec for rec, _url in self.final}
         python = names.get('python') or self.installed.get('python')
         return '.'.join(python['version'].split('.')[:2]) if python else None

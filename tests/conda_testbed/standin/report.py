@@ -71,8 +71,9 @@ def package_plan(prefix, specs: list[str], fetch, unlink, link) -> str:
                   '    package                    |            build',
                   '    ---------------------------|-----------------']
         for rec in fetch:
-            lines.append('    %-27s|%17s%15s  %s' % (f"{rec['name']}-{rec['version']}", rec['build'],
-                                                   human_bytes(rec.get('size', 0)), channel_base(rec)))
+            dist = f"{rec['name']}-{rec['version']}"
+            size = human_bytes(rec.get('size', 0))
+            lines.append('    %-27s|%17s%15s  %s' % (dist, rec['build'], size, channel_base(rec)))
         lines += ['    ' + '-' * 60,
                   ' ' * 43 + 'Total:' + '%15s' % human_bytes(sum(r.get('size', 0) for r in fetch)), '']
     old = {r['name']: r for r in unlink}

@@ -190,9 +190,9 @@ class Transaction:
             pinned = [r for n, r in installed.items() if n not in names]
         solve_specs += self.python_pin(installed, {s.name for s in solve_specs})
         preferred = [r for n, r in installed.items() if n not in names]
-        final = self.solve(index, solve_specs, preferred, pinned,
-                            flexible_retry=not self.args.freeze_installed if hasattr(
-                                self.args, 'freeze_installed') else True)
+        # --freeze-installed forbids the retry that may change installed packages.
+        flexible_retry = not getattr(self.args, 'freeze_installed', False)
+        final = self.solve(index, solve_specs, preferred, pinned, flexible_retry=flexible_retry)
         self.say(SOLVING)
         plan = Plan(prefix, installed, final, {s.name: s.text for s in requested})
         shown = [s.text for s in requested]

@@ -16,7 +16,7 @@ from conda_testbed.installer import build_installer
 def run(installer: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
     """Run an installer with sh, as the real ones are run."""
     return subprocess.run(['sh', str(installer), *args], capture_output=True, text=True,
-                          timeout=60, stdin=subprocess.DEVNULL)
+                          timeout=60, stdin=subprocess.DEVNULL, check=False)
 
 
 def records(prefix: pathlib.Path) -> dict:
@@ -41,7 +41,7 @@ def test_batch_install_lays_out_a_conda_root(installer_path, testbed_channel, tm
         assert 'conda_testbed.standin' in (prefix / launcher).read_text()
     assert (prefix / 'envs').is_dir() and (prefix / 'pkgs').is_dir()
     version = subprocess.run([str(prefix / 'bin/python'), '--version'], capture_output=True,
-                             text=True)
+                             text=True, check=False)
     assert version.stdout == 'Python 3.11.7\n'
     url = channel_url(testbed_channel)
     assert (prefix / '.condarc').read_text().endswith(f'channels:\n  - {url}\n')
@@ -111,8 +111,8 @@ def test_force_installs_over_an_existing_folder(installer_path, tmp_path):
 
 
 def test_update_replaces_base_conda_and_keeps_envs_and_condarc(testbed_channel, tmp_path):
-    old, _ = build_installer(tmp_path / 'old', channel=testbed_channel)
-    new, _ = build_installer(tmp_path / 'new', version='24.11.3-0', channel=testbed_channel)
+    old, _old_sha256 = build_installer(tmp_path / 'old', channel=testbed_channel)
+    new, _new_sha256 = build_installer(tmp_path / 'new', version='24.11.3-0', channel=testbed_channel)
     prefix = tmp_path / 'miniconda3'
     assert run(old, '-b', '-p', str(prefix)).returncode == 0
     (prefix / 'envs/keep/conda-meta').mkdir(parents=True)
@@ -162,8 +162,8 @@ def test_returned_sha256_matches_the_file_and_the_checksum_files(testbed_channel
 
 
 def test_macos_installer_links_the_platforms_python(testbed_channel, tmp_path):
-    installer_path, _ = build_installer(tmp_path / 'dist', os_name='MacOSX', arch='x86_64',
-                                   channel=testbed_channel)
+    installer_path, _sha256 = build_installer(tmp_path / 'dist', os_name='MacOSX', arch='x86_64',
+                                              channel=testbed_channel)
     prefix = tmp_path / 'miniconda3'
     assert run(installer_path, '-b', '-p', str(prefix)).returncode == 0
     subdirs = {record['name']: record['subdir'] for record in records(prefix).values()}
@@ -171,14 +171,14 @@ def test_macos_installer_links_the_platforms_python(testbed_channel, tmp_path):
 
 
 def test_without_channel_condarc_names_none(tmp_path):
-    installer_path, _ = build_installer(tmp_path / 'dist')
+    installer_path, _sha256 = build_installer(tmp_path / 'dist')
     prefix = tmp_path / 'miniconda3'
     assert run(installer_path, '-b', '-p', str(prefix)).returncode == 0
     assert 'channels' not in (prefix / '.condarc').read_text()
 
 
 def test_broken_installer_leaves_a_prefix_without_conda(testbed_channel, tmp_path):
-    installer_path, _ = build_installer(tmp_path / 'dist', channel=testbed_channel, broken=True)
+    installer_path, _sha256 = build_installer(tmp_path / 'dist', channel=testbed_channel, broken=True)
     prefix = tmp_path / 'miniconda3'
     result = run(installer_path, '-b', '-p', str(prefix))
     assert result.returncode != 0
@@ -189,7 +189,7 @@ def test_broken_installer_leaves_a_prefix_without_conda(testbed_channel, tmp_pat
 
 def test_update_with_a_good_installer_repairs_a_broken_install(installer_path, testbed_channel,
                                                                tmp_path):
-    broken, _ = build_installer(tmp_path / 'dist', channel=testbed_channel, broken=True)
+    broken, _sha256 = build_installer(tmp_path / 'dist', channel=testbed_channel, broken=True)
     prefix = tmp_path / 'miniconda3'
     assert run(broken, '-b', '-p', str(prefix)).returncode != 0
     assert run(installer_path, '-b', '-p', str(prefix)).returncode == 1
@@ -203,13 +203,13 @@ def test_standin_creates_an_env_in_the_installed_root(installer_path, testbed_ch
     prefix = tmp_path / 'miniconda3'
     assert run(installer_path, '-b', '-p', str(prefix)).returncode == 0
     conda = str(prefix / 'bin/conda')
-    probe = subprocess.run([conda, '--version'], capture_output=True, text=True, timeout=60)
-    if probe.returncode != 0:
-        pytest.xfail('stand-in not ready')
+    probe = subprocess.run([conda, '--version'], capture_output=True, text=True, timeout=60,
+                           check=False)
+    assert probe.returncode == 0, probe.stderr
     result = subprocess.run(
         [conda, 'create', '-y', '--json', '-n', 'myenv', 'python=3.9', 'numpy=1.19.2',
          '--override-channels', '-c', channel_url(testbed_channel)],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)['success'] is True
     [numpy] = (prefix / 'envs/myenv/conda-meta').glob('numpy-1.19.2-*.json')

@@ -66,6 +66,6 @@ def test_command_serves_until_terminated_and_removes_its_pidfile(tmp_path):
 def test_command_refuses_a_missing_directory(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(TESTS_DIR))
     result = subprocess.run([sys.executable, '-m', 'conda_testbed.serve', str(tmp_path / 'no')],
-                            capture_output=True, text=True, env=env, timeout=30)
+                            capture_output=True, text=True, env=env, timeout=30, check=False)
     assert result.returncode == 2
     assert 'not a directory' in result.stderr

@@ -119,8 +119,8 @@ def test_channel_name(channel, subdir, expected):
 
 def test_mixed_channels_most_used_first_and_the_others_pinned():
     forge = 'https://conda.anaconda.org/conda-forge/osx-arm64'
-    records = [_record('a', forge), _record('b', forge), _record('c', 'https://conda.anaconda.org/bioconda/noarch',
-                                                                'noarch')]
+    bioconda = 'https://conda.anaconda.org/bioconda/noarch'
+    records = [_record('a', forge), _record('b', forge), _record('c', bioconda, 'noarch')]
     assert package_channels(records) == ['conda-forge', 'bioconda']
     spec = environment_spec('mixed', records)
     assert spec['dependencies'] == ['a=1.0=h0_0', 'b=1.0=h0_0', 'bioconda::c=1.0=h0_0']
