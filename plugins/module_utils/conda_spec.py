@@ -470,7 +470,7 @@ _DEFAULTS_FAMILY = _DEFAULT_CHANNEL_NAMES | {"defaults"}
 
 
 def _split_subdir(path):
-    head, _, last = path.rstrip("/").rpartition("/")
+    head, last = path.rstrip("/").rpartition("/")[::2]
     if head and last in KNOWN_SUBDIRS:
         return head, last
     return path.rstrip("/"), None
@@ -626,7 +626,7 @@ def _parse_fields(spec_str):
     if m:
         spec_str = spec_str.replace(m.group(1), "")
         for kv in _BRACKETS_KV_RE.finditer(m.group(1)[1:-1]):
-            key, _, value, _ = kv.groups()
+            key, value = kv.group(1, 3)
             if not key or not value:
                 raise SpecError(original, "key-value mismatch in brackets")
             brackets[key] = _sanitize_version(value, None) if key == "version" else value
@@ -688,21 +688,6 @@ def _parse_tarball(spec_str, original):
             "url": spec_str}
 
 
-_MATCHERS = {
-    "name": lambda v, s: _GlobMatch(v, s, lower_spec=True),
-    "version": lambda v, s: _version_spec(v, s),
-    "build": lambda v, s: _GlobMatch(v, s),
-    "build_number": lambda v, s: _build_number_spec(v, s),
-    "channel": lambda v, s: _ChannelMatch(v, s),
-    "subdir": lambda v, s: _ExactMatch(v),  # no globs here, in conda either
-    "md5": lambda v, s: _ExactMatch(v),
-    "sha256": lambda v, s: _ExactMatch(v),
-    "fn": lambda v, s: _ExactMatch(v),
-    "license": lambda v, s: _GlobMatch(v, s, lower_spec=True, lower_record=True),
-    "license_family": lambda v, s: _GlobMatch(v, s, lower_spec=True, lower_record=True),
-}
-
-
 def _version_spec(value, spec):
     try:
         return VersionSpec(value)
@@ -715,6 +700,21 @@ def _build_number_spec(value, spec):
         return BuildNumberSpec(value)
     except SpecError as exc:
         raise SpecError(spec, "invalid build_number %r: %s" % (value, exc.reason))
+
+
+_MATCHERS = {
+    "name": lambda v, s: _GlobMatch(v, s, lower_spec=True),
+    "version": _version_spec,
+    "build": _GlobMatch,
+    "build_number": _build_number_spec,
+    "channel": _ChannelMatch,
+    "subdir": lambda v, s: _ExactMatch(v),  # no globs here, in conda either
+    "md5": lambda v, s: _ExactMatch(v),
+    "sha256": lambda v, s: _ExactMatch(v),
+    "fn": lambda v, s: _ExactMatch(v),
+    "license": lambda v, s: _GlobMatch(v, s, lower_spec=True, lower_record=True),
+    "license_family": lambda v, s: _GlobMatch(v, s, lower_spec=True, lower_record=True),
+}
 
 
 class MatchSpec:
