@@ -198,6 +198,9 @@ MATCH_CASES = [
     dict(spec='numpy[track_features=mkl]', rec=_record(), want=None),
     dict(spec='numpy-1.19.2-py39hf4c9891_0.tar.bz2', rec=_record(), want=None),
     dict(spec='scipy', rec=_record(), want=False),
+    # a record conda could not have written: conda would raise, so no verdict
+    dict(spec='numpy>=1', rec=_record(version='1.0 beta'), want=None),
+    dict(spec='numpy[build_number=0]', rec=_record(build_number='0'), want=None),
 ]
 
 
