@@ -27,9 +27,17 @@ test: lint sanity pytest molecule
 lint: stage
 	cd $(STAGED) && $(CURDIR)/$(BIN)/ansible-lint --offline --profile production
 
+# Module code runs on the managed host's Python, 3.9 and up (macOS ships 3.9): it must compile and
+# import there too, whenever this machine has a 3.9.
+PY39 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.9*/bin/python3.9 /usr/bin/python3.9 /usr/local/bin/python3.9))
+
 sanity: stage
 	$(BIN)/python tests/bin/seed-get-pip.py >/dev/null
 	cd $(STAGED) && $(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --color no --requirements
+	@if [ -n "$(PY39)" ]; then \
+	  cd $(STAGED) && PATH="$(dir $(PY39)):$$PATH" $(CURDIR)/$(BIN)/ansible-test sanity --color no \
+	    --requirements --python 3.9 --test compile --test import; \
+	else echo "sanity: no Python 3.9 here, module code checked on 3.11 only"; fi
 
 # Unit, contract and integration tests in one pytest run, spread over the machine's cores.
 pytest: venv

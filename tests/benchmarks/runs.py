@@ -21,11 +21,6 @@ from benchmarks.inventory import BenchHost, host_name, write_inventory
 from benchmarks.scenarios import BASE_ENVS, Config, hosts_needed
 from benchmarks.workload import EnvSpec, env_specs
 
-# The runner's ``ansible.builtin.json`` does not exist in ansible-core 2.19: use ours (see callback_plugins/).
-CALLBACK_ENV = {
-    'ANSIBLE_CALLBACK_PLUGINS': str(pathlib.Path(__file__).resolve().parent / 'callback_plugins'),
-    'ANSIBLE_STDOUT_CALLBACK': 'bench_json',
-}
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ class Bench:
         self.forks = forks
         self.real_conda = real_conda
         self.cache_dir = cache_dir or workdir / 'cache'
-        self.runner = AnsibleRunner(collections_path, self._mkdir('ansible'), env=CALLBACK_ENV)
+        self.runner = AnsibleRunner(collections_path, self._mkdir('ansible'))
         self.channel_dirs: Dict[str, pathlib.Path] = {}
         self.hosts: Dict[str, List[BenchHost]] = {}
         self.envs: List[EnvSpec] = []

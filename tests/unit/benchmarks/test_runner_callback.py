@@ -3,13 +3,12 @@ from __future__ import annotations
 import pathlib
 import sys
 
-from benchmarks.runs import CALLBACK_ENV
 from benchmarks.task_times import task_seconds
 from conda_testbed.playbook_runner import AnsibleRunner
 
 
-def test_the_bench_callback_reports_results_stats_and_durations(tmp_path):
-    runner = AnsibleRunner(pathlib.Path(sys.prefix), tmp_path, env=CALLBACK_ENV)
+def test_the_runner_callback_reports_results_stats_and_durations(tmp_path):
+    runner = AnsibleRunner(pathlib.Path(sys.prefix), tmp_path)
     play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
         {'name': 'look', 'ansible.builtin.stat': {'path': str(tmp_path)}},
         {'name': 'fail', 'ansible.builtin.fail': {'msg': 'on purpose'}, 'ignore_errors': True},
