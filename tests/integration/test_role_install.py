@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import COLLECTIONS
+from conda_testbed.session import COLLECTIONS
 from conda_testbed.installer import build_installer
 from conda_testbed.playbook_runner import AnsibleRunner
 from conda_testbed.serve import serve_directory

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from conftest import COLLECTIONS
+from conda_testbed.session import COLLECTIONS
 from conda_testbed.playbook_runner import AnsibleRunner
 
 # inventory host -> (ansible_facts.system, ansible_facts.architecture, expected installer or None)
