@@ -38,12 +38,7 @@ def collections_path() -> pathlib.Path:
     """The staged collection `make stage` built (Makefile exports it), else this checkout's farm."""
     if os.environ.get('ANSIBLE_COLLECTIONS_PATH'):
         return pathlib.Path(os.environ['ANSIBLE_COLLECTIONS_PATH'].split(os.pathsep)[0])
-    farm = ROOT / 'build' / 'symlinked-collections'
-    link = farm / 'ansible_collections' / 'macfleet' / 'conda'
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(ROOT)
-    return farm
+    return COLLECTIONS
 
 
 def inventory(base_url: str, sha256: str, channel: str) -> dict:
