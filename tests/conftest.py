@@ -96,8 +96,8 @@ def conda_root(tmp_path, installer, channel_url) -> CondaRoot:
     home.mkdir()
     log = tmp_path / 'conda-calls.log'
     if REAL_CONDA:
-        conda = calllog.logging_wrapper(pathlib.Path(REAL_CONDA), tmp_path / 'bin' / 'conda')
-        prefix = pathlib.Path(REAL_CONDA).resolve().parents[1]
+        conda = calllog.root_wrapper(pathlib.Path(REAL_CONDA))
+        prefix = conda.parents[1]
         envs_dir = tmp_path / 'envs'
         envs_dir.mkdir()
         return CondaRoot(prefix, conda, envs_dir, channel_url, home, log)

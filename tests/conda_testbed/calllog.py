@@ -53,11 +53,25 @@ def read(path: pathlib.Path) -> list:
 def logging_wrapper(target: pathlib.Path, path: pathlib.Path) -> pathlib.Path:
     """Write an executable at ``path`` that logs its argv, then runs ``target`` (a real conda)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
+    # Parallel test workers write the same wrapper: a rename keeps any reader from seeing half of it.
+    partial = path.with_name('.%s.%d' % (path.name, os.getpid()))
+    partial.write_text(
         '#!/bin/sh\n'
         '%s -c "import sys; sys.path.insert(0, %r); from conda_testbed import calllog; '
         'calllog.record(sys.argv[1:])" "$@"\n'
         'exec %s "$@"\n' % (shlex.quote(sys.executable), str(pathlib.Path(__file__).parents[1]),
                             shlex.quote(str(target))))
-    path.chmod(0o755)
+    partial.chmod(0o755)
+    partial.replace(path)
     return path
+
+
+def root_wrapper(real_conda: pathlib.Path) -> pathlib.Path:
+    """A logging wrapper for ``real_conda`` inside that conda's own root, shared by every test.
+
+    The modules find the root from their executable's path, as in production; a wrapper outside
+    the root would make them ask ``conda info`` on every run. The log path comes from the
+    environment, so one wrapper serves all tests and hosts.
+    """
+    root = pathlib.Path(real_conda).resolve().parents[1]
+    return logging_wrapper(pathlib.Path(real_conda), root / 'condabin' / 'macfleet-logged-conda')
