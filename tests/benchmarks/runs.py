@@ -22,7 +22,6 @@ from benchmarks.scenarios import BASE_ENVS, Config, hosts_needed
 from benchmarks.workload import EnvSpec, env_specs
 
 
-
 @dataclass(frozen=True)
 class RunOutcome:
     """What one playbook run did: exit code, task totals over hosts, conda processes by kind."""
