@@ -25,6 +25,7 @@ from conda_testbed.channel import cached_channel, channel_url  # noqa: E402
 from conda_testbed.installer import build_installer  # noqa: E402
 from conda_testbed.playbook_runner import AnsibleRunner, PlaybookResult  # noqa: E402
 from conda_testbed.serve import serve_directory  # noqa: E402
+from conda_testbed.session import COLLECTIONS  # noqa: E402
 
 DEMO = ROOT / 'build' / 'demo'
 INSTALLER_VERSION = '24.7.1-0'
