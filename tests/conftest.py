@@ -13,33 +13,19 @@ from dataclasses import dataclass
 import pytest
 
 TESTS = pathlib.Path(__file__).resolve().parent
-ROOT = TESTS.parent
-
-
-def _collections_path() -> pathlib.Path:
-    """The folder holding ``ansible_collections/macfleet/conda``, made if this checkout is not in one."""
-    if ROOT.parent.name == 'macfleet' and ROOT.parents[1].name == 'ansible_collections':
-        return ROOT.parents[2]
-    farm = ROOT / 'build' / 'symlinked-collections'
-    link = farm / 'ansible_collections' / 'macfleet' / 'conda'
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(ROOT)
-    return farm
-
-
-COLLECTIONS = _collections_path()
-for entry in (str(TESTS), str(COLLECTIONS)):
-    if entry not in sys.path:
-        sys.path.insert(0, entry)
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
 
 # pylint: disable=wrong-import-position
 from conda_testbed import calllog  # noqa: E402
 from conda_testbed.channel import cached_channel  # noqa: E402
 from conda_testbed.installer import build_installer  # noqa: E402
 from conda_testbed.playbook_runner import AnsibleRunner  # noqa: E402
+from conda_testbed.session import COLLECTIONS, REAL_CONDA, ROOT  # noqa: E402
 
-REAL_CONDA = os.environ.get('MACFLEET_CONDA_EXE')
+# Unit tests import the collection as ansible_collections.macfleet.conda.
+if str(COLLECTIONS) not in sys.path:
+    sys.path.insert(0, str(COLLECTIONS))
 
 
 @dataclass

@@ -68,6 +68,8 @@ def cached_channel(cache_dir: pathlib.Path) -> pathlib.Path:
         return final
     cache_dir.mkdir(parents=True, exist_ok=True)
     staging = pathlib.Path(tempfile.mkdtemp(prefix='channel-build-', dir=cache_dir))
+    # mkdtemp makes it private; a channel is read by every user's conda (the role installs as its owner).
+    staging.chmod(0o755)
     build_channel(staging)
     (staging / COMPLETE_MARKER).write_text('')
     try:
