@@ -34,7 +34,8 @@ def real_conda_host(name: str, real_conda: pathlib.Path, dest: pathlib.Path) -> 
     home.mkdir(parents=True)
     envs_dir = dest / 'envs'
     envs_dir.mkdir()
-    conda = calllog.logging_wrapper(real_conda, dest / 'bin' / 'conda')
+    # Inside the real root, so the modules find the root from the executable as in production.
+    conda = calllog.root_wrapper(real_conda)
     environment = {'HOME': str(home), 'CONDA_ENVS_PATH': str(envs_dir),
                    calllog.LOG_ENV: str(dest / 'conda-calls.log')}
     return BenchHost(name, conda, envs_dir, environment)

@@ -24,8 +24,6 @@ ENV_YML = ('name: myenv\n'
            '  - python=3.9.18{python}\n'
            '  - toolz=0.11.2{toolz}\n')
 BUILDS = dict(numpy='=py39hf4c9891_0', pip='=pyhdba3a45_0', python='=h2860985_0', toolz='=pyh3e3cb63_0')
-# conda accepts the name=version=build specs conda env export writes (recording 20); the test bed's
-# stand-in parses specs with rattler's strict parser, which rejects them. Strict: fixing it fails these.
 FROM_HISTORY_YML = ('name: myenv\n'
                     'channels:\n'
                     '  - {channel}\n'

@@ -203,13 +203,15 @@ def test_standin_creates_an_env_in_the_installed_root(installer_path, testbed_ch
     prefix = tmp_path / 'miniconda3'
     assert run(installer_path, '-b', '-p', str(prefix)).returncode == 0
     conda = str(prefix / 'bin/conda')
+    # conda records every env it creates in ~/.conda/environments.txt: keep the real one out of it.
+    home = dict(os.environ, HOME=str(tmp_path / 'home'))
     probe = subprocess.run([conda, '--version'], capture_output=True, text=True, timeout=60,
-                           check=False)
+                           check=False, env=home)
     assert probe.returncode == 0, probe.stderr
     result = subprocess.run(
         [conda, 'create', '-y', '--json', '-n', 'myenv', 'python=3.9', 'numpy=1.19.2',
          '--override-channels', '-c', channel_url(testbed_channel)],
-        capture_output=True, text=True, timeout=120, check=False)
+        capture_output=True, text=True, timeout=120, check=False, env=home)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)['success'] is True
     [numpy] = (prefix / 'envs/myenv/conda-meta').glob('numpy-1.19.2-*.json')
