@@ -48,6 +48,21 @@ def test_bare_name_of_installed_package_is_not_upgraded(ansible, conda_root, mye
     assert conda_root.calls() == []
 
 
+def test_spec_the_matcher_cannot_decide_is_asked_of_conda_without_a_transaction(ansible, conda_root, myenv):
+    # A url key is beyond what conda-meta records can settle with certainty: conda decides, by a dry run.
+    [numpy] = [rec for rec in snapshot(myenv).values() if rec['name'] == 'numpy']
+    spec = 'numpy[url="%s"]' % numpy['url']
+    result = run(ansible, conda_root, name=[spec])
+    assert result['changed'] is False, result
+    assert [call.kind for call in conda_root.calls()] == ['solve']
+    other = '%s/linux-64/numpy-1.26.4-py39h206e18e_0.tar.bz2' % conda_root.channel_url
+    conda_root.call_log.unlink()
+    result = run(ansible, conda_root, name=['numpy[url="%s"]' % other])
+    assert result['changed'] is True, result
+    assert installed(myenv)['numpy'] == '1.26.4'
+    assert [call.kind for call in conda_root.calls()] == ['solve', 'change']
+
+
 @pytest.mark.parametrize('args, upgraded', [
     ({'name': ['numpy'], 'state': 'latest'}, {'numpy': '1.26.4', 'toolz': '0.11.2'}),
     ({'update_all': True}, {'numpy': '1.26.4', 'toolz': '0.12.0'}),
