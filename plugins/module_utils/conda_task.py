@@ -74,6 +74,8 @@ class CondaTask(object):
 
     def locate(self, name):
         """Prefix of env ``name`` (None if it does not exist), from files; conda only when they cannot tell."""
+        if name in conda_prefix.ROOT_NAMES:
+            return self.root
         reason = conda_prefix.bad_name_reason(name)
         if reason:
             self.fail('Invalid env name %r: %s; nothing was changed.' % (name, reason))

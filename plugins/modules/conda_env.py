@@ -144,6 +144,8 @@ conda_error:
   sample: {exception_name: PackagesNotFoundInChannelsError, conda_message: "...", rc: 1, cmd: [conda, install]}
 '''
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.macfleet.conda.plugins.module_utils import conda_actions as actions_util
@@ -200,7 +202,7 @@ def main():
     result = dict(changed=False, prefix=prefix, name=name, actions=actions_util.no_actions())
 
     if params['state'] == 'absent':
-        if prefix and task.root and prefix.rstrip('/') in (task.root.rstrip('/'),):
+        if prefix and os.path.realpath(prefix) == os.path.realpath(task.root):
             task.fail('Refusing to remove the root (base) environment %s: it holds conda itself.' % prefix)
         if not exists:
             task.exit(**result)

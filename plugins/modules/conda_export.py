@@ -193,7 +193,7 @@ def target(module):
     else:
         task = CondaTask(module)
         name = params['environment'] or 'base'
-        prefix = task.root if name in conda_prefix.ROOT_NAMES else task.locate(name)
+        prefix = task.locate(name)
         described = '%s%s' % (name, ' (%s)' % prefix if prefix else '')
     if not conda_prefix.is_env(prefix):
         module.fail_json(msg=mask_text('The conda env %s does not exist (no conda-meta/history); nothing was '
