@@ -1,16 +1,9 @@
 """Helpers of the module integration tests: snapshots of an env's records and common task arguments."""
 from __future__ import annotations
 
-import json
 import pathlib
 
-
-def snapshot(prefix: pathlib.Path) -> dict:
-    """Every conda-meta record of ``prefix`` by file name (an absent env is ``{}``)."""
-    meta = pathlib.Path(prefix) / 'conda-meta'
-    if not meta.is_dir():
-        return {}
-    return {path.name: json.loads(path.read_text()) for path in sorted(meta.glob('*.json'))}
+from conda_testbed.prefix_records import records as snapshot  # noqa: F401 (used by the test modules)
 
 
 def installed(prefix: pathlib.Path) -> dict:

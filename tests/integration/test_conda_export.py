@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from conda_testbed.prefix_records import records as prefix_records
 from conda_testbed.session import REAL_CONDA
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -51,9 +52,8 @@ def make_myenv(conda_root):
 
 
 def records(prefix):
-    meta = pathlib.Path(prefix) / 'conda-meta'
     return sorted((rec['name'], rec['version'], rec['build'], rec['channel'])
-                  for rec in (json.loads(path.read_text()) for path in meta.glob('*.json')))
+                  for rec in prefix_records(prefix).values())
 
 
 def explicit_lines(prefix):

@@ -11,18 +11,13 @@ import pytest
 
 from conda_testbed.channel import channel_url, read_repodata
 from conda_testbed.installer import build_installer
+from conda_testbed.prefix_records import records
 
 
 def run(installer: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
     """Run an installer with sh, as the real ones are run."""
     return subprocess.run(['sh', str(installer), *args], capture_output=True, text=True,
                           timeout=60, stdin=subprocess.DEVNULL, check=False)
-
-
-def records(prefix: pathlib.Path) -> dict:
-    """The prefix's conda-meta records by dist name."""
-    return {path.stem: json.loads(path.read_text())
-            for path in (prefix / 'conda-meta').glob('*.json')}
 
 
 @pytest.fixture
