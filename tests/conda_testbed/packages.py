@@ -1,7 +1,7 @@
 """What the test channel holds: every package definition and the bytes of its payload.
 
 Names, versions, build strings, dependencies and payload texts are those of the recordings in
-``shared/conda-contract`` (recorded on linux-64), so the stand-in's output can be compared with
+``tests/fixtures/conda-recordings`` (recorded on linux-64), so the stand-in's output can be compared with
 them. Builds the recordings never showed (other platforms, python 3.11, pandas, conda) get build
 strings derived from a hash of their identity, the way conda-build derives them from a variant.
 """

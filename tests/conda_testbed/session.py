@@ -9,6 +9,8 @@ import os
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+# Real conda's recorded output, kept in the repo (tests/fixtures/conda-recordings/README.md).
+RECORDINGS = ROOT / 'tests' / 'fixtures' / 'conda-recordings'
 # Set to a real conda executable to run the tests against it instead of the stand-in.
 REAL_CONDA = os.environ.get('MACFLEET_CONDA_EXE')
 

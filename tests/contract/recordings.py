@@ -1,13 +1,14 @@
-"""The recorded conda transcripts of shared/conda-contract, parsed, with their paths rewritten."""
+"""The recorded conda transcripts (tests/fixtures/conda-recordings), parsed, with their paths rewritten."""
 from __future__ import annotations
 
-import os
 import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-CONTRACT_DIR = Path(os.environ.get('MACFLEET_CONDA_CONTRACT', '/work/shared/conda-contract'))
+from conda_testbed.session import RECORDINGS
+
+CONTRACT_DIR = RECORDINGS
 RECORDED_VERSION = '26.7.2.dev56+g0f64223fb'
 
 

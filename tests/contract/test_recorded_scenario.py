@@ -7,7 +7,9 @@ from comparison import Rules, compare
 from prefix_snapshot import snapshot
 from recordings import load_all
 
-RECORDINGS = load_all()
+# 72 on are scenarios of their own: a foreign conda-meta file (test_foreign_record.py), pip,
+# config vars and @EXPLICIT locks (replayed once the stand-in has them).
+RECORDINGS = {stem: rec for stem, rec in load_all().items() if rec.number <= 71}
 NOT_REPLAYED: set = set()
 RULES = {
     # info reports the machine: compare its keys, not the values.

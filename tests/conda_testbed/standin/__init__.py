@@ -1,1 +1,1 @@
-"""A conda stand-in built on py-rattler, answering like the recordings in shared/conda-contract."""
+"""A conda stand-in built on py-rattler, answering like the recordings in tests/fixtures/conda-recordings."""

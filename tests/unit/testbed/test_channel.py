@@ -14,14 +14,13 @@ from conda_testbed import channel as channel_module
 from conda_testbed.channel import build_channel, cached_channel, read_repodata
 from conda_testbed.large_channel import build_large_channel, synthetic_records
 from conda_testbed.packages import SUBDIRS, channel_packages
+from conda_testbed.session import RECORDINGS
 
-CONTRACT = pathlib.Path('/work/shared/conda-contract')
+CONTRACT = RECORDINGS
 
 
 def recorded_records() -> dict:
     """Every full package record of the recordings (FETCH actions, prefix records) by file name."""
-    if not CONTRACT.is_dir():
-        pytest.skip(f'recordings not found at {CONTRACT}')
     found = {}
 
     def walk(node):

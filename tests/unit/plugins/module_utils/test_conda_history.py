@@ -5,10 +5,11 @@ import pathlib
 
 import pytest
 
+from conda_testbed.session import RECORDINGS
 from ansible_collections.macfleet.conda.plugins.module_utils.conda_history import (
     read_history, requested_specs, user_requests)
 
-CONTRACT = pathlib.Path('/work/shared/conda-contract')
+CONTRACT = RECORDINGS
 
 
 def _recorded_dependencies(stem):

@@ -11,8 +11,9 @@ from ansible_collections.macfleet.conda.plugins.module_utils import conda_action
 from ansible_collections.macfleet.conda.plugins.module_utils.conda_plan import (
     installed_matches, parse_specs, prune_extras, split_by_verdict, verdict)
 from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import read_records
+from conda_testbed.session import RECORDINGS
 
-CONTRACT = pathlib.Path('/work/shared/conda-contract')
+CONTRACT = RECORDINGS
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ import shutil
 
 import pytest
 
+from conda_testbed.session import RECORDINGS
 from ansible_collections.macfleet.conda.plugins.module_utils import conda_prefix
 from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import (
     Undecided, bad_name_reason, envs_dirs, is_env, locate_env, read_condarc_list, read_records, root_from_executable)
 
-CONTRACT = pathlib.Path('/work/shared/conda-contract')
+CONTRACT = RECORDINGS
 
 
 def _env(path: pathlib.Path, recorded: str = 'conda-meta_myenv_after_installs') -> pathlib.Path:

@@ -6,10 +6,11 @@ import pathlib
 
 import pytest
 
+from conda_testbed.session import RECORDINGS
 from ansible_collections.macfleet.conda.plugins.module_utils.conda_runner import (
     INSTALL_LOCATIONS, CondaError, CondaRunner, describe_failure, exception_from_text, find_conda, parse_json)
 
-CONTRACT = pathlib.Path('/work/shared/conda-contract')
+CONTRACT = RECORDINGS
 
 
 def recorded(stem):

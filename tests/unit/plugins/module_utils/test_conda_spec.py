@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 
 import pytest
 
+from conda_testbed.session import RECORDINGS
 from ansible_collections.macfleet.conda.plugins.module_utils.conda_spec import (
     MatchSpec, SpecError, UndecidableSpec, VersionSpec, parse_spec, parse_version)
 
-CONTRACT = pathlib.Path(os.environ.get('MACFLEET_CONDA_CONTRACT', '/work/shared/conda-contract'))
+CONTRACT = RECORDINGS
 RECORDS_DIR = CONTRACT / 'conda-meta_myenv_after_installs'
 
 

@@ -2,7 +2,7 @@
 
 A test builds a conda root in tmp_path (``bin/conda``, ``conda-meta``, envs holding copies of the
 recorded ``conda-meta`` folders) and a script of the conda calls it expects, each answered by one
-recording of /work/shared/conda-contract. Any unexpected conda call fails the test.
+recording of tests/fixtures/conda-recordings. Any unexpected conda call fails the test.
 """
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
+from conda_testbed.session import RECORDINGS
 
-CONTRACT = pathlib.Path('/work/shared/conda-contract')
+CONTRACT = RECORDINGS
 RECORDED_ROOT = '/opt/miniconda3'
 
 

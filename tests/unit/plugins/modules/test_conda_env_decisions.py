@@ -8,8 +8,9 @@ import shutil
 import pytest
 
 from ansible_collections.macfleet.conda.plugins.modules import conda_env
+from conda_testbed.session import RECORDINGS
 
-CONTRACT = pathlib.Path('/work/shared/conda-contract')
+CONTRACT = RECORDINGS
 
 
 def _names(entries):
