@@ -55,7 +55,7 @@ def role(tmp_path, served, channel_url):
 
 
 def recorded_installer(prefix: pathlib.Path) -> str:
-    return json.loads((prefix / 'conda-meta' / 'macfleet-miniconda.json').read_text())['installer']
+    return json.loads((prefix / 'etc' / 'macfleet' / 'miniconda.json').read_text())['installer']
 
 
 def test_check_mode_on_a_bare_host_reports_the_install_and_creates_nothing(role, tmp_path):

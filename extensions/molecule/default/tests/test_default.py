@@ -26,7 +26,7 @@ def test_conda_root_works(host):
 
 
 def test_the_pinned_installer_is_recorded(host):
-    record = json.loads(host.file(str(PREFIX / 'conda-meta' / 'macfleet-miniconda.json')).content_string)
+    record = json.loads(host.file(str(PREFIX / 'etc' / 'macfleet' / 'miniconda.json')).content_string)
     assert record['installer'] == 'Miniconda3-24.7.1-0-Linux-x86_64.sh'
     assert record['installer'] in FIXTURES['installers']
 
@@ -79,7 +79,7 @@ def test_each_environment_is_exported(host):
 
 
 def test_terms_of_service_are_accepted_and_recorded(host):
-    record = json.loads(host.file(str(PREFIX / 'conda-meta' / 'macfleet-miniconda.json')).content_string)
+    record = json.loads(host.file(str(PREFIX / 'etc' / 'macfleet' / 'miniconda.json')).content_string)
     channels = ['https://repo.anaconda.com/pkgs/main', 'https://repo.anaconda.com/pkgs/r']
     assert sorted(record['tos_accepted']) == channels
     for channel in channels:

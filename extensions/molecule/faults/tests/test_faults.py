@@ -21,5 +21,5 @@ def test_half_installed_prefix_was_repaired(host):
     prefix = WORK / 'half'
     version = host.run('%s --version', str(prefix / 'bin' / 'conda'))
     assert version.rc == 0 and version.stdout.startswith('conda ')
-    record = json.loads(host.file(str(prefix / 'conda-meta' / 'macfleet-miniconda.json')).content_string)
+    record = json.loads(host.file(str(prefix / 'etc' / 'macfleet' / 'miniconda.json')).content_string)
     assert record['installer'] == 'Miniconda3-24.7.1-0-Linux-x86_64.sh'

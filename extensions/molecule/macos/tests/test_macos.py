@@ -14,7 +14,7 @@ def host_dir(host) -> pathlib.Path:
 
 def test_installer_for_the_architecture(host):
     arch = host.ansible.get_variables()['testbed_architecture']
-    record = json.loads(host.file(str(host_dir(host) / 'miniconda3' / 'conda-meta' / 'macfleet-miniconda.json'))
+    record = json.loads(host.file(str(host_dir(host) / 'miniconda3' / 'etc' / 'macfleet' / 'miniconda.json'))
                         .content_string)
     assert record['installer'] == 'Miniconda3-24.7.1-0-MacOSX-%s.sh' % arch
 
@@ -24,7 +24,7 @@ def test_conda_works(host):
 
 
 def test_install_belongs_to_staff(host):
-    for path in ('miniconda3', 'miniconda3/.condarc', 'miniconda3/conda-meta/macfleet-miniconda.json'):
+    for path in ('miniconda3', 'miniconda3/.condarc', 'miniconda3/etc/macfleet/miniconda.json'):
         assert host.file(str(host_dir(host) / path)).group == 'staff', path
 
 

@@ -27,7 +27,7 @@ def not_the_owners(host, scenario: dict, path: str) -> list:
 
 def test_prefix_holds_a_conda_root_and_the_env(host, scenario):
     prefix = scenario['owner_prefix']
-    for path in ('bin/conda', 'conda-meta/history', 'conda-meta/macfleet-miniconda.json', '.condarc',
+    for path in ('bin/conda', 'conda-meta/history', 'etc/macfleet/miniconda.json', '.condarc',
                  'envs/myenv/conda-meta/history'):
         assert host.file('%s/%s' % (prefix, path)).exists, path
     assert host.run('ls %s/conda-meta/conda-*.json', prefix).rc == 0
