@@ -84,6 +84,12 @@ def main(argv: list[str]) -> int:
         return exc.report(as_json)
     except errors.CondaExit as exc:
         return exc.report()
+    except errors.UnexpectedError as exc:
+        from .queries import info_document
+
+        command = ' '.join([str(Context().root / 'bin' / 'conda')] + argv)
+        # conda's report carries `conda info`, with an empty `envs` (recordings 72, 73, 125).
+        return exc.report(as_json, command, info_document(Context(), []))
     except errors.InvalidSpec as exc:
         # conda fails while serialising this exception: no JSON at all, a traceback instead.
         if as_json:

@@ -156,6 +156,57 @@ class CondaToSNonInteractiveError(CondaError):
         return body
 
 
+class CorruptedEnvironmentError(CondaError):
+    """A ``conda-meta/*.json`` that is not JSON (conda/core/prefix_data.py ``_load_single_record``)."""
+
+    def __init__(self, prefix, corrupted_file):
+        super().__init__(
+            'The target environment has been corrupted. Corrupted environments most commonly\n'
+            'occur when the conda process is force-terminated while in an unlink-link\n'
+            'transaction.\n'
+            f'  environment location: {prefix}\n'
+            f'  corrupted file: {corrupted_file}\n',
+            environment_location=str(prefix), corrupted_file=str(corrupted_file))
+
+
+class UnexpectedError(Exception):
+    """A Python exception conda does not catch (a bug, or input it never expected), such as the
+    ``ValueError`` of a ``conda-meta/*.json`` whose name is not ``<name>-<version>-<build>.json``.
+    conda reports it through ``conda/exception_handler.py`` (recordings 72-75, 125): with ``--json``
+    a JSON report on stdout (error, exception_name, exception_type, command, traceback,
+    conda_info), without it an ERROR REPORT on stderr; exit 1 either way."""
+
+    def __init__(self, cause: BaseException, where: str):
+        super().__init__(repr(cause))
+        self.cause, self.where = cause, where
+
+    def traceback(self) -> str:
+        return ('Traceback (most recent call last):\n'
+                '  File "conda/exception_handler.py", line 30, in __call__\n'
+                f'  File "{self.where}"\n'
+                f'{type(self.cause).__name__}: {self.cause}\n')
+
+    def report(self, as_json: bool, command: str, conda_info: dict) -> int:
+        if as_json:
+            body = {'error': repr(self.cause), 'exception_name': type(self.cause).__name__,
+                    'exception_type': str(type(self.cause)), 'command': command,
+                    'traceback': self.traceback(), 'conda_info': conda_info}
+            sys.stdout.write(json.dumps(body, indent=2) + '\n')
+        else:
+            indented = ''.join(f'    {line}\n' for line in self.traceback().splitlines())
+            sys.stderr.write(
+                '\n# >>>>>>>>>>>>>>>>>>>>>> ERROR REPORT <<<<<<<<<<<<<<<<<<<<<<\n\n'
+                f'{indented}\n`$ {command}`\n\n'
+                'An unexpected error has occurred. Conda has prepared the above report.\n\n'
+                'If you suspect this error is being caused by a malfunctioning plugin,\n'
+                'consider using the --no-plugins option to turn off plugins.\n\n'
+                'Example: conda --no-plugins install <package>\n\n'
+                'Alternatively, you can set the CONDA_NO_PLUGINS environment variable on\n'
+                'the command line to run the command without plugins enabled.\n\n'
+                'Example: CONDA_NO_PLUGINS=true conda install <package>\n\n')
+        return 1
+
+
 class InvalidSpec(Exception):
     """A spec conda refuses: ``kind`` is the conda exception raised deep inside its parser."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -14,18 +15,35 @@ def is_env(prefix: Path) -> bool:
 
 
 def read_records(prefix: Path) -> dict[str, dict]:
-    """Installed package records keyed by package name."""
+    """Installed package records keyed by package name, loaded as conda's ``PrefixData.load`` does
+    (conda/core/prefix_data.py): every ``conda-meta/*.json`` but ``._*`` is a record named
+    ``<name>-<version>-<build>.json``. Not JSON: CorruptedEnvironmentError. A name that does not
+    split in three, a document that is not an object or lacks name/version/build: the Python error
+    conda crashes with (recordings 72-75). A record whose fields differ from its file name: a
+    warning, and the record is ignored."""
+    from .errors import CorruptedEnvironmentError, UnexpectedError
+
     records = {}
     meta = prefix / 'conda-meta'
     if not meta.is_dir():
         return records
-    for path in meta.glob('*.json'):
-        try:
-            record = json.loads(path.read_text())
-        except (OSError, ValueError):
+    for path in sorted(meta.iterdir()):
+        if not path.name.endswith('.json') or path.name.startswith('._'):
             continue
-        if isinstance(record, dict) and 'name' in record:
-            records[record['name']] = record
+        try:
+            data = json.loads(path.read_bytes())
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise CorruptedEnvironmentError(prefix, path) from exc
+        try:
+            name, version, build = path.name[:-5].rsplit('-', 2)
+            fields = (data['name'], data['version'], data['build'])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UnexpectedError(exc, 'conda/core/prefix_data.py, in _load_single_record') from exc
+        if (name, version, build) != fields:
+            sys.stderr.write(f'WARNING conda.core.prefix_data:_load_single_record(649): '
+                             f'Ignoring malformed prefix record at: {path}\n')
+            continue
+        records[name] = data
     return records
 
 

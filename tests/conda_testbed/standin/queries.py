@@ -76,17 +76,11 @@ def env_list(ctx: Context, args) -> int:
     return 0
 
 
-def info(ctx: Context, args) -> int:
+def info_document(ctx: Context, envs) -> dict:
+    """`conda info --json` without `envs_details`, as conda's error reports carry it too."""
     channel_urls = [url for ch in resolve(ctx.channels_for(None, False), ctx.channel_alias)
                     for url in ch.subdir_urls(native_subdir())]
-    if args.base:
-        sys.stdout.write(json.dumps({'root_prefix': str(ctx.root)}, indent=2) + '\n'
-                         if args.json else f'{ctx.root}\n')
-        return 0
-    if args.envs:
-        return env_list(ctx, args)
-    envs = known_envs(ctx)
-    document = {
+    return {
         'platform': native_subdir(), 'conda_version': CONDA_VERSION,
         'conda_env_version': CONDA_VERSION, 'conda_build_version': 'not installed',
         'root_prefix': str(ctx.root), 'conda_prefix': str(ctx.root),
@@ -109,14 +103,24 @@ def info(ctx: Context, args) -> int:
         'UID': os.getuid(), 'GID': os.getgid(), 'sys.version': sys.version,
         'sys.prefix': str(ctx.root), 'sys.executable': str(ctx.root / 'bin' / 'python'),
         'site_dirs': [], 'env_vars': {k: os.environ.get(k, '<not set>') for k in INFO_ENV_VARS},
-        'envs_details': {str(p): env_details(ctx, p) for p in envs},
     }
+
+
+def info(ctx: Context, args) -> int:
+    if args.base:
+        sys.stdout.write(json.dumps({'root_prefix': str(ctx.root)}, indent=2) + '\n'
+                         if args.json else f'{ctx.root}\n')
+        return 0
+    if args.envs:
+        return env_list(ctx, args)
+    envs = known_envs(ctx)
+    document = dict(info_document(ctx, envs), envs_details={str(p): env_details(ctx, p) for p in envs})
     if args.json:
         print_json(document)
         return 0
     rows = [('active environment', document['active_prefix'] or 'None'),
             ('conda version', CONDA_VERSION), ('base environment', f'{ctx.root}  (writable)'),
-            ('channel URLs', '\n'.join(channel_urls)),
+            ('channel URLs', '\n'.join(document['channels'])),
             ('package cache', '\n'.join(document['pkgs_dirs'])),
             ('envs directories', '\n'.join(document['envs_dirs'])),
             ('platform', document['platform'])]

@@ -106,6 +106,10 @@ class Transaction:
     def execute(self, plan: Plan, spec_lines, creating: bool) -> None:
         prefix = plan.prefix
         unlink, link = plan.unlink, plan.link
+        # conda verifies every transaction against the conda package of the root prefix
+        # (conda/core/link.py, _verify_transaction_level), so a broken record in base fails
+        # transactions into every env, `create -n newenv` included (recording 125).
+        meta.read_records(self.ctx.root)
         if plan.removing_env:
             shutil.rmtree(prefix, ignore_errors=True)
             meta.unregister(self.ctx.home, prefix)
