@@ -1,10 +1,13 @@
 """Dispatch one invocation and turn conda exceptions into conda's output and exit codes."""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from . import errors
 from .config import CONDA_VERSION, Context
+from .wrapper import ROOT_ENV
 
 TRACEBACK_HINT = '''Traceback (most recent call last):
   File "conda/models/match_spec.py", line 168, in __call__
@@ -87,9 +90,16 @@ def main(argv: list[str]) -> int:
     except errors.UnexpectedError as exc:
         from .queries import info_document
 
-        command = ' '.join([str(Context().root / 'bin' / 'conda')] + argv)
-        # conda's report carries `conda info`, with an empty `envs` (recordings 72, 73, 125).
-        return exc.report(as_json, command, info_document(Context(), []))
+        # conda's report carries `conda info`, with an empty `envs` (recordings 72, 73, 125); a
+        # broken .condarc breaks that part too, and the report goes without it.
+        try:
+            ctx = Context()
+            conda_info = info_document(ctx, [])
+        except errors.UnexpectedError:
+            ctx, conda_info = Context.__new__(Context), None
+            ctx.root = Path(os.environ[ROOT_ENV])
+        command = ' '.join([str(ctx.root / 'bin' / 'conda')] + argv)
+        return exc.report(as_json, command, conda_info)
     except errors.InvalidSpec as exc:
         # conda fails while serialising this exception: no JSON at all, a traceback instead.
         if as_json:

@@ -55,6 +55,31 @@ class EnvironmentLocationNotFound(CondaError):
         super().__init__(f'Not a conda environment: {location}', location=str(location))
 
 
+class DirectoryNotACondaEnvironmentError(CondaError):
+    def __init__(self, target_directory):
+        super().__init__(
+            'The target directory exists, but it is not a conda environment.\n'
+            "Use 'conda create' to convert the directory to a conda environment.\n"
+            f'  target directory: {target_directory}\n', target_directory=str(target_directory))
+
+
+class InvalidTypeError(CondaError):
+    """A `.condarc` value of the wrong type (conda/common/configuration.py), e.g. a string where
+    conda wants a list; raised when the parameter is first read, as conda validates lazily."""
+
+    def __init__(self, parameter_name, value, source, wrong_type, valid_types):
+        super().__init__(
+            f'Parameter {parameter_name} = {value!r} declared in {source} has type {wrong_type}.\n'
+            f'Valid types:\n  - {valid_types}',
+            parameter_name=parameter_name, parameter_value=value, source=str(source),
+            valid_types=valid_types, wrong_type=wrong_type)
+
+    def as_json(self) -> dict:
+        body = super().as_json()
+        body['exception_type'] = "<class 'conda.common.configuration.InvalidTypeError'>"
+        return body
+
+
 class EnvironmentFileNotFound(CondaError):
     def __init__(self, filename):
         super().__init__(f"'{filename}' file not found", filename=str(filename))
@@ -190,7 +215,9 @@ class UnexpectedError(Exception):
         if as_json:
             body = {'error': repr(self.cause), 'exception_name': type(self.cause).__name__,
                     'exception_type': str(type(self.cause)), 'command': command,
-                    'traceback': self.traceback(), 'conda_info': conda_info}
+                    'traceback': self.traceback()}
+            if conda_info is not None:
+                body['conda_info'] = conda_info
             sys.stdout.write(json.dumps(body, indent=2) + '\n')
         else:
             indented = ''.join(f'    {line}\n' for line in self.traceback().splitlines())

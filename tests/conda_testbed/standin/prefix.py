@@ -11,7 +11,21 @@ from pathlib import Path
 
 
 def is_env(prefix: Path) -> bool:
-    return (prefix / 'conda-meta').is_dir()
+    """conda's own test (conda/core/prefix_data.py, ``is_environment``): ``conda-meta/history``."""
+    return (prefix / 'conda-meta' / 'history').is_file()
+
+
+def assert_environment(prefix: Path) -> Path:
+    """``prefix`` when it is an env; conda's errors otherwise (conda/core/prefix_data.py,
+    ``assert_environment``): a missing folder, or a folder that is not an env (checked with conda
+    26.7.1 for list, install and remove)."""
+    from .errors import DirectoryNotACondaEnvironmentError, EnvironmentLocationNotFound
+
+    if is_env(prefix):
+        return prefix
+    if prefix.exists():
+        raise DirectoryNotACondaEnvironmentError(prefix)
+    raise EnvironmentLocationNotFound(prefix)
 
 
 def read_records(prefix: Path) -> dict[str, dict]:
@@ -94,7 +108,17 @@ def _conda_version() -> str:
 
 
 def requested_specs(prefix: Path) -> dict[str, str]:
-    """The user's explicit specs by package name, replayed from history like conda does."""
+    """The user's explicit specs by package name, replayed from history like conda does.
+
+    A ``# <action> specs: [...]`` line that is not a Python literal crashes conda
+    (conda/history.py ``_parse_comment_line`` calls ``literal_eval`` unguarded; checked with conda
+    26.7.1: ``env export --from-history`` and ``install`` fail with ``SyntaxError``), so it is an
+    UnexpectedError here too. Kinder than conda: the pre-4.4 comma-separated form
+    (``# install specs: a,b``) and the ``install``/``create``/``uninstall`` actions of old histories
+    are not read; this stand-in never writes them and the collection never meets them.
+    """
+    from .errors import UnexpectedError
+
     specs: dict[str, str] = {}
     try:
         text = (prefix / 'conda-meta' / 'history').read_text()
@@ -106,8 +130,8 @@ def requested_specs(prefix: Path) -> dict[str, str]:
             if line.startswith(marker):
                 try:
                     values = ast.literal_eval(line[len(marker):])
-                except (ValueError, SyntaxError):
-                    continue
+                except (ValueError, SyntaxError) as exc:
+                    raise UnexpectedError(exc, 'conda/history.py, in _parse_comment_line') from exc
                 for value in values:
                     from .specs import InvalidSpec, parse
 

@@ -135,10 +135,7 @@ def info(ctx: Context, args) -> int:
 
 
 def _existing_prefix(ctx: Context, args) -> Path:
-    target = ctx.target_prefix(args.name, args.prefix)
-    if not meta.is_env(target):
-        raise errors.EnvironmentLocationNotFound(target)
-    return target
+    return meta.assert_environment(ctx.target_prefix(args.name, args.prefix))
 
 
 def listing(ctx: Context, args) -> int:

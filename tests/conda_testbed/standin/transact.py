@@ -138,10 +138,7 @@ class Transaction:
         return self.ctx.target_prefix(self.args.name, self.args.prefix)
 
     def existing_target(self) -> Path:
-        prefix = self.target()
-        if not meta.is_env(prefix):
-            raise errors.EnvironmentLocationNotFound(prefix)
-        return prefix
+        return meta.assert_environment(self.target())
 
     def create(self, texts=None, file_channels=None, ask=True, activate=None) -> int:
         specs = self.parse_specs(self.args.specs if texts is None else texts)
@@ -258,13 +255,16 @@ class Transaction:
         if prefix == self.ctx.root:
             raise errors.CondaEnvironmentError(
                 'Cannot remove current environment. Deactivate and run conda remove again')
-        if not meta.is_env(prefix):
-            raise errors.EnvironmentLocationNotFound(prefix)
-        plan = Plan(prefix, meta.read_records(prefix), removing_env=True)
+        plan = Plan(meta.assert_environment(prefix), meta.read_records(prefix), removing_env=True)
         return self.finish(plan, [], [])
 
     # -- env create / env update from a file ----------------------------------------------
     def read_env_file(self) -> dict:
+        """The channels and conda dependencies of an environment file. Kinder than conda, and
+        named so: a ``pip:`` sub-list is dropped, not run through the env's pip (recordings 77-82);
+        ``variables:`` are not stored (99, 100); an unknown top-level key is ignored without the
+        ``EnvironmentSectionNotValid`` line conda prints on stdout (121, 122); ``nodefaults`` is a
+        channel name, as in conda (116, 118). The collection refuses all of these before conda runs."""
         path = Path(os.path.abspath(self.args.file))
         if not path.is_file():
             raise errors.EnvironmentFileNotFound(path)
