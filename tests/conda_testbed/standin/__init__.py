@@ -26,8 +26,8 @@ Still kinder than conda, and why that is safe for these tests:
 - History in the pre-4.4 form (``# install specs: a,b``) is not read; neither this stand-in nor
   conda 26 writes it, and the collection only reads history written by conda 4.4+.
 - ``.condarc``: an unreadable file is skipped (conda fails with a permission error); unknown keys
-  and scalar settings of a wrong type are kept as given (conda 26.7.1 also runs list, install and
-  create with ``bogus_key: 1`` and ``always_yes: maybe``, checked by hand).
+  and scalar settings of a wrong type are kept as given (conda 26.7.1 also accepts
+  ``bogus_key: 1`` and ``always_yes: maybe``, checked with ``conda list``).
 - Environment files (transact.read_env_file): a ``pip:`` sub-list is dropped instead of run through
   the env's pip (77-82), ``variables:`` are not stored (99, 100), an unknown key is ignored without
   the ``EnvironmentSectionNotValid`` line on stdout (121, 122). The modules refuse all three before
