@@ -13,6 +13,8 @@ import os
 import re
 
 ROOT_NAMES = ('base', 'root')
+# The longest folder name APFS, HFS+ and ext4 allow, in bytes.
+NAME_MAX = 255
 # conda refuses these in env names (and a name with them would be read as a path or a spec).
 BAD_NAME_CHARACTERS = ('/', '\\', ' ', ':', '#', '\t', '\n', '\0')
 CONDARC_FILES = ('/etc/conda/.condarc', '/etc/conda/condarc', '/var/lib/conda/.condarc',
@@ -31,25 +33,76 @@ def is_env(prefix):
     return bool(prefix) and os.path.isfile(os.path.join(prefix, 'conda-meta', 'history'))
 
 
-def read_records(prefix):
-    """The installed package records of ``prefix`` (``conda-meta/*.json``), sorted by name."""
-    meta = os.path.join(prefix, 'conda-meta')
-    records = []
+class PrefixRecordError(Exception):
+    """A ``conda-meta/*.json`` that conda itself fails on: the env cannot be read, so nothing is decided."""
+
+    def __init__(self, msg, path):
+        super(PrefixRecordError, self).__init__(msg)
+        self.path = path
+
+
+def _corrupt(prefix, path, why):
+    return PrefixRecordError(
+        'The conda env at %s is corrupted: %s %s (conda fails the same way, with CorruptedEnvironmentError; '
+        'a conda process killed in the middle of a transaction leaves such a file). Reinstall that package '
+        '(conda install --force-reinstall) or recreate the env; nothing was changed.' % (prefix, path, why), path)
+
+
+def _foreign(prefix, path, why):
+    return PrefixRecordError(
+        '%s is not a conda package record: %s, and conda itself crashes on any such file in conda-meta. '
+        'Move it out of %s (only conda writes there); nothing was changed.'
+        % (path, why, os.path.join(prefix, 'conda-meta')), path)
+
+
+def _load_record(prefix, path):
+    """One record as conda's PrefixData._load_single_record reads it; None when conda ignores it."""
     try:
-        names = os.listdir(meta)
+        with open(path, 'rb') as stream:
+            data = stream.read()
+    except OSError as exc:
+        raise PrefixRecordError('Cannot read %s: %s; conda cannot read this env either. Fix the file\'s '
+                                'permissions or move it out of %s; nothing was changed.'
+                                % (path, exc.strerror or exc, os.path.dirname(path)), path)
+    try:
+        record = json.loads(data)  # bytes: the encoding is detected like conda does
+    except ValueError as exc:  # bad JSON or bad UTF-8
+        raise _corrupt(prefix, path, 'is not valid JSON (%s)' % exc)
+    parts = os.path.basename(path)[:-len('.json')].rsplit('-', 2)
+    if len(parts) != 3:
+        raise _foreign(prefix, path, 'its file name is not <name>-<version>-<build>.json')
+    if not isinstance(record, dict):
+        raise _foreign(prefix, path, 'it holds a JSON %s, not an object' % type(record).__name__)
+    missing = [key for key in ('name', 'version', 'build') if key not in record]
+    if missing:
+        raise _foreign(prefix, path, 'it has no %s' % ' or '.join(missing))
+    if tuple(parts) != (record['name'], record['version'], record['build']):
+        return None  # conda: "Ignoring malformed prefix record"
+    return record
+
+
+def read_records(prefix):
+    """The installed package records of ``prefix`` (``conda-meta/*.json``), sorted by name.
+
+    Read exactly as conda reads them: every ``*.json`` not starting with ``._``; a record whose
+    name, version and build differ from its file name is ignored (conda warns and ignores it);
+    anything conda fails on (bad JSON or UTF-8, an unreadable file, a name that is not
+    ``name-version-build``, a record without name/version/build) raises PrefixRecordError, so no
+    decision is ever made from a partial read.
+    """
+    meta = os.path.join(prefix, 'conda-meta')
+    records = {}
+    try:
+        names = sorted(os.listdir(meta))
     except OSError:
-        return records
+        return []
     for entry in names:
-        if not entry.endswith('.json'):
+        if not entry.endswith('.json') or entry.startswith('._'):
             continue
-        try:
-            with open(os.path.join(meta, entry), 'rb') as stream:
-                record = json.loads(stream.read().decode('utf-8'))
-        except (OSError, ValueError):
-            continue
-        if isinstance(record, dict) and record.get('name'):
-            records.append(record)
-    return sorted(records, key=lambda rec: rec['name'])
+        record = _load_record(prefix, os.path.join(meta, entry))
+        if record is not None:
+            records[record['name']] = record
+    return [records[name] for name in sorted(records)]
 
 
 def bad_name_reason(name):
@@ -61,6 +114,10 @@ def bad_name_reason(name):
         return 'an env name must not contain %s' % ', '.join(repr(char) for char in bad)
     if name.startswith('-') or name in ('.', '..'):
         return 'an env name must not be %r' % name
+    size = len(name.encode('utf-8', 'surrogateescape'))
+    if size > NAME_MAX:
+        return ('an env name is a folder name, which the file system limits to %d bytes (NAME_MAX), and '
+                'this one has %d; choose a shorter name' % (NAME_MAX, size))
     return None
 
 
@@ -175,6 +232,28 @@ def envs_dirs(root, home, environ):
         fixed.reverse()
     dirs = []
     for entry in from_env + configured + fixed:
+        path = _expand(entry, home, environ)
+        if path not in dirs:
+            dirs.append(path)
+    return dirs
+
+
+def pkgs_dirs(root, home, environ):
+    """conda's ``pkgs_dirs`` (package caches) for this root; Undecided when the files cannot tell.
+
+    Like conda: ``CONDA_PKGS_DIRS`` (comma-separated) and the .condarc lists, most specific first;
+    only when none is configured the defaults, ``<root>/pkgs`` then ``~/.conda/pkgs`` (the user's first
+    when the root is not writable).
+    """
+    configured = [entry.strip() for entry in environ.get('CONDA_PKGS_DIRS', '').split(',') if entry.strip()]
+    for path in reversed(condarc_files(root, home, environ)):
+        configured.extend(read_condarc_list(path, ('pkgs_dirs',)))
+    if not configured:
+        configured = [os.path.join(root, 'pkgs'), os.path.join(home, '.conda', 'pkgs')]
+        if not os.access(root, os.W_OK):
+            configured.reverse()
+    dirs = []
+    for entry in configured:
         path = _expand(entry, home, environ)
         if path not in dirs:
             dirs.append(path)

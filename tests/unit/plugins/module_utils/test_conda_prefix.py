@@ -1,6 +1,7 @@
 """Reading prefixes and resolving env names from files alone, against copies of real conda-meta."""
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import shutil
@@ -33,11 +34,61 @@ def test_read_records_of_recorded_prefixes(tmp_path, recorded, expected):
     assert is_env(str(prefix))
 
 
-def test_read_records_skips_broken_and_foreign_files(tmp_path):
+@pytest.mark.parametrize('file_name, content, fragment', [
+    ('numpy-1.19.2-py39hf4c9891_0.json', b'{"name": "numpy", "vers', 'is corrupted'),
+    ('numpy-1.19.2-py39hf4c9891_0.json', b'', 'is corrupted'),
+    ('numpy-1.19.2-py39hf4c9891_0.json', b'{"name": "\xff\xfe"}', 'is corrupted'),
+    ('macfleet-miniconda.json', b'{"name": "macfleet"}', 'is not <name>-<version>-<build>.json'),
+    ('list.json', b'[1]', 'is not a conda package record'),
+    ('a-1-0.json', b'[1]', 'holds a JSON list'),
+    ('a-1-0.json', b'{"name": "a", "version": "1"}', 'has no build'),
+], ids=['truncated', 'empty', 'bad-utf8', 'foreign-name', 'foreign-list', 'not-an-object', 'no-build'])
+def test_read_records_fails_where_conda_fails(tmp_path, file_name, content, fragment):
     prefix = _env(tmp_path / 'myenv')
-    (prefix / 'conda-meta' / 'half-written.json').write_text('{"name": "x"')
-    (prefix / 'conda-meta' / 'list.json').write_text('[1]')
+    bad = prefix / 'conda-meta' / file_name
+    bad.write_bytes(content)
+    with pytest.raises(conda_prefix.PrefixRecordError) as caught:
+        read_records(str(prefix))
+    assert fragment in str(caught.value)
+    assert str(bad) in str(caught.value) and caught.value.path == str(bad)
+    assert ('Move it out of' in str(caught.value)) is ('corrupted' not in fragment)
+
+
+def test_read_records_ignores_what_conda_ignores(tmp_path):
+    prefix = _env(tmp_path / 'myenv')
+    meta = prefix / 'conda-meta'
+    (meta / '._numpy-1.19.2-py39hf4c9891_0.json').write_bytes(b'\x00\x05\x16\x07 AppleDouble')
+    (meta / 'notes.txt').write_text('not json at all {')
+    # a record whose name-version-build differ from its file name: conda warns and ignores it
+    (meta / 'requests-2.31.0-py_0.json').write_text(
+        json.dumps({'name': 'requests', 'version': '2.32.0', 'build': 'py_0'}))
     assert [rec['name'] for rec in read_records(str(prefix))] == ['numpy', 'pip', 'python', 'toolz']
+
+
+def test_an_unreadable_record_is_an_error(tmp_path):
+    prefix = _env(tmp_path / 'myenv')
+    (prefix / 'conda-meta' / 'x-1-0.json').mkdir()
+    with pytest.raises(conda_prefix.PrefixRecordError, match='Cannot read'):
+        read_records(str(prefix))
+
+
+@pytest.mark.parametrize('name, fits', [('e' * 255, True), ('e' * 256, False), ('é' * 128, False)])
+def test_env_names_longer_than_name_max_are_refused(name, fits):
+    reason = bad_name_reason(name)
+    assert (reason is None) is fits
+    if not fits:
+        assert '255 bytes (NAME_MAX)' in reason
+
+
+def test_pkgs_dirs_from_condarc_and_environment(tmp_path):
+    root, home = tmp_path / 'root', tmp_path / 'home'
+    root.mkdir()
+    home.mkdir()
+    assert conda_prefix.pkgs_dirs(str(root), str(home), {}) == [str(root / 'pkgs'), str(home / '.conda' / 'pkgs')]
+    (root / '.condarc').write_text('pkgs_dirs:\n  - /srv/cache-a\n')
+    (home / '.condarc').write_text('pkgs_dirs:\n  - ~/cache-b\n')
+    assert conda_prefix.pkgs_dirs(str(root), str(home), {}) == [str(home / 'cache-b'), '/srv/cache-a']
+    assert conda_prefix.pkgs_dirs(str(root), str(home), {'CONDA_PKGS_DIRS': '/x,/y'})[:2] == ['/x', '/y']
 
 
 def test_missing_prefix_is_no_env(tmp_path):
