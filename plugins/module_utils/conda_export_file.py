@@ -38,10 +38,15 @@ def _write_atomically(module, dest, data):
         module.fail_json(msg='Cannot write %s: %s; the file was left as it was.' % (dest, exc.strerror or exc),
                          dest=dest)
     try:
-        with os.fdopen(handle, 'wb') as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+        try:
+            with os.fdopen(handle, 'wb') as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+        except OSError as exc:  # ENOSPC, EDQUOT, EIO...: the old file has not been touched
+            module.fail_json(msg='Cannot write %s (writing its temporary copy %s failed: %s); the file was left '
+                                 'as it was. Free space on that file system or choose another dest.'
+                                 % (dest, temp, exc.strerror or exc), dest=dest)
         module.atomic_move(temp, dest, unsafe_writes=module.params.get('unsafe_writes', False))
     finally:
         # atomic_move ends the module on failure; the temporary file must not outlive it

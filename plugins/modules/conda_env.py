@@ -152,13 +152,29 @@ from ansible_collections.macfleet.conda.plugins.module_utils import conda_action
 from ansible_collections.macfleet.conda.plugins.module_utils.conda_environment_file import (
     EnvironmentFileError, read_spec)
 from ansible_collections.macfleet.conda.plugins.module_utils.conda_plan import split_by_verdict
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import is_env, read_records
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_task import CHANNEL_OPTIONS, CondaTask
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_guard import (
+    GuardedTask, existing_folder_refusal, prefix_refusal)
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import is_env
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_task import CHANNEL_OPTIONS
 
 
 def python_spec(version):
     """``python=3.9`` for a plain version, ``python>=3.10`` for one with an operator."""
     return 'python' + ('=' if version[:1].isdigit() else '') + version
+
+
+def refusal_before_conda(params):
+    """What conda_env refuses whatever the env's state: an ambiguous removal, a relative prefix."""
+    if params['state'] == 'absent':
+        given = [option for option in ('python', 'packages', 'spec', 'file') if params[option]]
+        if given:
+            return ('state=absent removes the whole env, so %s cannot be given with it (the task would read as '
+                    'removing only those packages). To remove packages from the env use '
+                    'macfleet.conda.conda_package with state=absent; to remove the env, drop %s; nothing was '
+                    'changed.' % (' and '.join(given), ' and '.join(given)))
+    if params['prefix']:
+        return prefix_refusal(params['prefix'])
+    return None
 
 
 def main():
@@ -179,6 +195,9 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    refusal = refusal_before_conda(params)
+    if refusal:
+        module.fail_json(msg=refusal)
     if params['file']:
         module.fail_json(msg='file is read on the controller by the macfleet.conda.conda_env action plugin; '
                              'this run bypassed it. Pass the content as spec instead.')
@@ -193,7 +212,7 @@ def main():
         ([python_spec(params['python'])] if params['python'] else []) + params['packages'])
     channels = params['channels'] + [c for c in (declared.channels if declared else []) if c not in params['channels']]
 
-    task = CondaTask(module)
+    task = GuardedTask(module)
     specs = task.specs(spec_strings)
     if params['prune'] and not specs:
         task.fail('prune needs at least one declared package: with none it would empty the env.')
@@ -206,25 +225,32 @@ def main():
             task.fail('Refusing to remove the root (base) environment %s: it holds conda itself.' % prefix)
         if not exists:
             task.exit(**result)
-        records = read_records(prefix)
+        records = task.records(prefix)
         actions = actions_util.removal_of(records)
         if not module.check_mode:
+            task.watch(prefix, records)
             document = task.conda(task.runner.remove_env, prefix=prefix)
             actions = actions_util.actions_of(document) if document.get('actions') else actions
         result.update(changed=True, actions=actions,
                       diff=actions_util.diff(records, [], prefix))
         task.exit(**result)
 
+    refusal = (prefix_refusal(prefix, task.root) if params['prefix'] else None) or existing_folder_refusal(prefix)
+    if refusal:
+        task.fail(refusal, prefix=prefix)
     if not exists:
+        task.watch(prefix, [])
         document = task.conda(task.runner.create, [spec.original for spec in specs], prefix=params['prefix'],
                               name=None if params['prefix'] else name, channels=channels,
                               override_channels=params['override_channels'], dry_run=module.check_mode)
         prefix = document.get('prefix') or (document.get('actions') or {}).get('PREFIX') or prefix
         records, actions = [], actions_util.actions_of(document)
+        task.watch(prefix, records)
         after = task.after(prefix, records, actions, document)
         changed = True
     else:
-        records = read_records(prefix)
+        records = task.records(prefix)
+        task.watch(prefix, records)
         unsatisfied, undecided = split_by_verdict(specs, records)
         actions, document = task.install(prefix, unsatisfied + undecided, records, bool(unsatisfied),
                                          channels, params['override_channels'])

@@ -238,7 +238,8 @@ def main():
     prefix, name = target(module)
     try:
         content, spec = export(module, prefix, name)
-    except ExportError as exc:
+    except (ExportError, conda_prefix.PrefixRecordError) as exc:
+        # never an export computed from a partial read of the env
         module.fail_json(msg=mask_text(str(exc)), prefix=prefix)
     result = dict(changed=False, content=content, spec=spec, prefix=prefix,
                   checksum=hashlib.sha1(content.encode('utf-8')).hexdigest())

@@ -106,12 +106,15 @@ conda_error:
   sample: {exception_name: UnsatisfiableError, conda_message: "...", rc: 1, cmd: [conda, install]}
 '''
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.macfleet.conda.plugins.module_utils import conda_actions as actions_util
 from ansible_collections.macfleet.conda.plugins.module_utils.conda_plan import installed_matches, split_by_verdict
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import is_env, read_records
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_task import CHANNEL_OPTIONS, CondaTask
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_guard import GuardedTask
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import is_env
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_task import CHANNEL_OPTIONS
 
 
 def main():
@@ -129,15 +132,23 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    if not params['name'] and not params['update_all']:
+        # required_one_of alone lets this through: update_all is always set (its default is false)
+        module.fail_json(msg='conda_package needs the packages to act on: give name (a list of conda match specs, '
+                             'for example [numpy=1.19.2]) or update_all=true; nothing was changed.')
     if params['update_all'] and params['state'] == 'absent':
         module.fail_json(msg='update_all cannot be combined with state=absent.')
-    task = CondaTask(module)
+    if params['prefix'] and not os.path.isabs(params['prefix']):
+        module.fail_json(msg='prefix %r must be an absolute path; give the full path of the env, for example '
+                             '/opt/miniconda3/envs/myenv; nothing was changed.' % params['prefix'])
+    task = GuardedTask(module)
     specs = task.specs(params['name'] or [])
     prefix = params['prefix'] or task.locate(params['environment'] or 'base')
     if not prefix or not is_env(prefix):
         task.fail('The conda env %s does not exist; create it first with macfleet.conda.conda_env. '
                   'Nothing was changed.' % (params['prefix'] or params['environment']), prefix=prefix)
-    records = read_records(prefix)
+    records = task.records(prefix)
+    task.watch(prefix, records)
     channels, override = params['channels'], params['override_channels']
     check = module.check_mode
 
