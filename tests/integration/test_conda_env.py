@@ -170,3 +170,64 @@ def test_refusals_before_conda(ansible, conda_root, args, fragment):
     assert result['failed'] is True and fragment in result['msg']
     assert conda_root.calls() == []
     assert snapshot(conda_root.prefix) == before
+
+
+def _files(path):
+    return {str(p.relative_to(path)): p.read_bytes() if p.is_file() else None for p in sorted(path.rglob('*'))}
+
+
+@pytest.mark.parametrize('check', [False, True], ids=['run', 'check'])
+@pytest.mark.parametrize('where, fragment', [
+    ('user-folder', 'is not a conda env (no conda-meta/history) and is not empty'),
+    ('root-parent', 'folder holding the conda root prefix'),
+    ('slash', 'it is a system folder'),
+    ('relative', 'must be an absolute path'),
+    ('long-folder-name', 'NAME_MAX'),
+])
+def test_never_installs_where_no_env_is(ansible, conda_root, tmp_path, check, where, fragment):
+    """Issue 12 item 1: conda create -y would say yes to 'directory exists but is not a conda environment'."""
+    data = tmp_path / 'data'
+    data.mkdir()
+    (data / 'thesis.txt').write_text('years of work')
+    prefix = {'user-folder': str(data), 'root-parent': str(conda_root.prefix.parent), 'slash': '/',
+              'relative': 'relative/env', 'long-folder-name': str(tmp_path / ('x' * 300))}[where]
+    before, base = _files(data), snapshot(conda_root.prefix)
+    result = ansible.run_module(MODULE, channel_args(conda_root, prefix=prefix, packages=['toolz']), check=check)
+    assert result['failed'] is True and not result.get('changed')
+    assert fragment in result['msg'] and prefix in result['msg']
+    assert conda_root.calls() == []
+    assert _files(data) == before and snapshot(conda_root.prefix) == base
+
+
+def test_an_empty_folder_becomes_an_env(ansible, conda_root, tmp_path):
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    result = ansible.run_module(MODULE, channel_args(conda_root, prefix=str(empty), packages=['toolz']))
+    assert result['changed'] is True and 'toolz' in installed(empty)
+
+
+def test_a_300_character_name_is_refused_before_conda(ansible, conda_root):
+    result = ansible.run_module(MODULE, channel_args(conda_root, name='e' * 300, packages=['toolz']))
+    assert result['failed'] is True and '255 bytes (NAME_MAX)' in result['msg']
+    assert conda_root.calls() == []
+
+
+@pytest.mark.parametrize('extra', [{'packages': ['numpy']}, {'python': '3.9'},
+                                   {'spec': {'dependencies': ['numpy']}}], ids=['packages', 'python', 'spec'])
+def test_absent_with_packages_is_refused(ansible, conda_root, make_env, extra):
+    prefix = make_env(python='3.9', packages=['numpy=1.19.2'])
+    before = snapshot(prefix)
+    result = ansible.run_module(MODULE, dict(channel_args(conda_root, name='myenv', state='absent'), **extra))
+    assert result['failed'] is True and 'macfleet.conda.conda_package with state=absent' in result['msg']
+    assert snapshot(prefix) == before and conda_root.calls() == []
+
+
+@pytest.mark.parametrize('check', [False, True], ids=['run', 'check'])
+def test_a_corrupt_record_fails_before_conda(ansible, conda_root, make_env, check):
+    prefix = make_env(python='3.9', packages=['numpy=1.19.2'])
+    record = next((prefix / 'conda-meta').glob('numpy-*.json'))
+    record.write_text(record.read_text()[:40])
+    before = _files(prefix)
+    result = ansible.run_module(MODULE, channel_args(conda_root, name='myenv', packages=['toolz']), check=check)
+    assert result['failed'] is True and 'is corrupted' in result['msg'] and str(record) in result['msg']
+    assert conda_root.calls() == [] and _files(prefix) == before

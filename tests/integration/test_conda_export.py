@@ -257,3 +257,15 @@ def test_replicate_playbook_converges_a_group_to_the_reference(tmp_path, conda_r
     assert result.stats['ref']['changed'] == 0
     again = ansible.run_playbook(ROOT / 'playbooks' / 'replicate.yml', extra_vars=extra, inventory=inventory)
     assert again.rc == 0 and again.stats['builder']['changed'] == 0
+
+
+@pytest.mark.parametrize('fmt', ['environment', 'explicit'])
+def test_a_truncated_record_fails_and_writes_nothing(tmp_path, myenv, export, fmt):
+    """Issue 12 item 6: conda fails with CorruptedEnvironmentError; so must the export, not drop numpy."""
+    record = next((myenv / 'conda-meta').glob('numpy-*.json'))
+    record.write_text(record.read_text()[:50])
+    dest = tmp_path / 'myenv.yml'
+    dest.write_text('previous export\n')
+    result = export(environment='myenv', dest=str(dest), format=fmt)
+    assert result['failed'] is True and 'is corrupted' in result['msg'] and str(record) in result['msg']
+    assert dest.read_text() == 'previous export\n'

@@ -130,3 +130,21 @@ def test_errors_leave_the_env_unchanged(ansible, conda_root, myenv, args, fragme
     assert 'hunter2' not in str(result) and 'tok-99' not in str(result)
     assert snapshot(myenv) == before
     assert len(conda_root.calls()) == conda_calls
+
+
+@pytest.mark.parametrize('args', [{}, {'name': []}], ids=['no-name', 'empty-name'])
+def test_neither_name_nor_update_all_is_an_error(ansible, conda_root, myenv, args):
+    before = snapshot(myenv)
+    result = run(ansible, conda_root, **args)
+    assert result['failed'] is True and 'give name' in result['msg'] and 'update_all=true' in result['msg']
+    assert snapshot(myenv) == before and conda_root.calls() == []
+
+
+@pytest.mark.parametrize('state', ['present', 'absent', 'latest'])
+def test_a_foreign_record_fails_before_conda(ansible, conda_root, myenv, state):
+    foreign = myenv / 'conda-meta' / 'macfleet-miniconda.json'
+    foreign.write_text('{"version": "py313_25.9.1-3"}')
+    before = snapshot(myenv)
+    result = run(ansible, conda_root, name=['toolz'], state=state)
+    assert result['failed'] is True and str(foreign) in result['msg'] and 'Move it out of' in result['msg']
+    assert snapshot(myenv) == before and foreign.exists() and conda_root.calls() == []
