@@ -13,6 +13,11 @@ description:
     C(environment.yml) as O(file) or O(spec)), optionally removing everything else (O(prune)), or makes
     it absent.
   - An existing env is changed in place with C(conda install)/C(conda remove); it is never recreated.
+  - The env's C(conda-meta/*.json) records are read as conda reads them, before conda runs; a record
+    conda fails on (bad JSON, a file that is no package record) fails the task with a message naming
+    the file, in the env or in the root env.
+  - When conda fails after changing the env, the task fails with C(changed=true) and the diff of
+    the packages before and after.
   - A spec already satisfied by an installed package is left alone, so a bare C(numpy) does not upgrade
     numpy; use M(macfleet.conda.conda_package) with O(macfleet.conda.conda_package#module:state=latest)
     for upgrades.
@@ -21,17 +26,26 @@ options:
     description:
       - Name of the env, resolved like C(conda -n) does (C(base) is the root env).
       - Exactly one of O(name) and O(prefix) is required; O(name) wins over the C(name) of O(file) or O(spec).
-      - Must not contain C(/), spaces, C(:) or C(#).
+      - Must not contain C(/), spaces, C(:) or C(#), and must fit in a folder name (255 bytes, C(NAME_MAX)).
     type: str
     aliases: [environment]
   prefix:
     description:
-      - Absolute path of the env.
+      - Absolute path of the env; a relative path is refused.
+      - An env is created only where nothing is or in an empty folder. An existing folder that is not an
+        env (no C(conda-meta/history)) and is not empty is refused, as are V(/), the folder holding the
+        root prefix, a home folder (the user's, or any C(/Users/*) or C(/home/*)) and system folders
+        (C(/usr), C(/bin), C(/sbin), C(/etc), C(/System) and what is inside them; C(/var), C(/private),
+        C(/Library), C(/Applications), C(/opt) and the like themselves), in check mode too.
+      - Each folder name in it must fit in 255 bytes (C(NAME_MAX)).
     type: path
   state:
     description:
       - V(present) creates the env or installs what is missing; V(absent) removes the whole env.
       - V(absent) on the root (C(base)) env fails.
+      - V(absent) with O(python), O(packages), O(spec) or O(file) fails (the task would read as removing
+        only those packages); use M(macfleet.conda.conda_package) with
+        O(macfleet.conda.conda_package#module:state=absent) for that.
     type: str
     choices: [present, absent]
     default: present

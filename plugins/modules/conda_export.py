@@ -13,6 +13,11 @@ description:
     elsewhere with M(macfleet.conda.conda_env) (O(macfleet.conda.conda_env#module:file)) or C(conda env create -f).
   - The env's C(conda-meta) records and history are read directly; no conda process runs for an env given
     by O(prefix), nor for a named env whose location the C(.condarc) files settle.
+  - Like conda (C(CorruptedEnvironmentError)), a record it cannot read (bad JSON, a file in C(conda-meta)
+    that is no package record) fails the task with a message naming the file; nothing is written, so an
+    export never lacks a package.
+  - The file is written atomically; when writing fails (a full disk, no permission) the message names the
+    file and the old one is left as it was.
   - The same env always gives the same bytes (sorted entries, no timestamps, no host paths), so a second
     run is C(ok) and C(changed) means the env really changed.
   - Unlike C(conda env export), a missing env is an error, C(from_history) keeps the channels and the

@@ -12,11 +12,15 @@ description:
   - Makes conda packages present, latest or absent in an existing env (or the root env), or updates
     everything in it (O(update_all)).
   - All specs of one task go to conda in one transaction.
+  - The env's C(conda-meta/*.json) records are read as conda reads them, before conda runs; a record
+    conda fails on fails the task with a message naming the file.
+  - When conda fails after changing the env, the task fails with C(changed=true) and the diff.
 options:
   name:
     description:
       - conda match specs, for example V(numpy), V(numpy=1.19.2), V(numpy>=1.20,<2), V(conda-forge::numpy).
-      - Required unless O(update_all) is set; mutually exclusive with it.
+      - Required unless O(update_all) is set; mutually exclusive with it. With neither (or an empty list)
+        the task fails.
     type: list
     elements: str
     aliases: [names, pkg]
@@ -29,7 +33,7 @@ options:
     aliases: [env]
   prefix:
     description:
-      - Absolute path of the env.
+      - Absolute path of the env; a relative path is refused.
     type: path
   state:
     description:
