@@ -231,3 +231,20 @@ def test_a_corrupt_record_fails_before_conda(ansible, conda_root, make_env, chec
     result = ansible.run_module(MODULE, channel_args(conda_root, name='myenv', packages=['toolz']), check=check)
     assert result['failed'] is True and 'is corrupted' in result['msg'] and str(record) in result['msg']
     assert conda_root.calls() == [] and _files(prefix) == before
+
+
+def test_check_mode_prune_is_exact_with_configured_pkgs_dirs(ansible, conda_root, make_env, tmp_path):
+    """Issue 12 item 10: a cached package's dependencies are read from the pkgs_dirs .condarc names."""
+    cache = tmp_path / 'team-cache'
+    (conda_root.home / '.condarc').write_text('pkgs_dirs:\n  - %s\n' % cache)
+    make_env('other', python='3.9', packages=['numpy=1.26.4'])  # numpy 1.26.4 is now in the team cache
+    prefix = make_env(python='3.9', packages=['numpy=1.19.2', 'toolz'])
+    assert any(cache.glob('numpy-1.26.4-*'))
+    args = channel_args(conda_root, name='myenv', python='3.9', packages=['numpy=1.26.4'], prune=True)
+    before = snapshot(prefix)
+    predicted = ansible.run_module(MODULE, args, check=True, diff=True)
+    assert snapshot(prefix) == before
+    real = ansible.run_module(MODULE, args, diff=True)
+    assert 'toolz' in [entry['name'] for entry in real['actions']['unlinked']]
+    assert comparable(predicted['actions']) == comparable(real['actions'])
+    assert predicted['diff']['after'] == real['diff']['after']
