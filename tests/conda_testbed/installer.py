@@ -4,7 +4,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import pathlib
+import re
+import shutil
 import tarfile
 from typing import Dict, List, Optional, Tuple, Union
 
@@ -28,6 +31,49 @@ CHECKSUM_LISTING = 'SHA256SUMS'
 def installer_name(version: str, os_name: str, arch: str) -> str:
     """The real installers' file name, e.g. ``Miniconda3-24.7.1-0-MacOSX-arm64.sh``."""
     return f'Miniconda3-{version}-{os_name}-{arch}.sh'
+
+
+INSTALLER_NAME = re.compile(r'^Miniconda3-(?P<version>.+)-(?P<os_name>Linux|MacOSX)-(?P<arch>[A-Za-z0-9_]+)\.sh$')
+
+
+def parse_installer_name(name: str) -> Tuple[str, str, str]:
+    """``(version, os_name, arch)`` of a real installer's file name; ValueError for any other name."""
+    match = INSTALLER_NAME.match(name)
+    if not match:
+        raise ValueError(f'not a Miniconda installer name (Miniconda3-<version>-<OS>-<arch>.sh): {name}')
+    return match['version'], match['os_name'], match['arch']
+
+
+def file_sha256(path: pathlib.Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, 'rb') as stream:
+        for block in iter(lambda: stream.read(1 << 20), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def given_installer(dest_dir: pathlib.Path, source: pathlib.Path) -> Tuple[pathlib.Path, str, str]:
+    """Put a real installer into ``dest_dir`` under its own name, as build_installer would its own.
+
+    Returns (path, sha256, version): the sha256 computed from the file, the version parsed from its
+    name. Hard-linked when it can be, copied otherwise; ``<name>.sha256`` and SHA256SUMS written.
+    """
+    source = pathlib.Path(source)
+    version, _os_name, _arch = parse_installer_name(source.name)
+    if not source.is_file():
+        raise FileNotFoundError(f'MACFLEET_MINICONDA_INSTALLER: no such file: {source}')
+    dest_dir = pathlib.Path(dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    path = dest_dir / source.name
+    if path.exists():
+        path.unlink()
+    try:
+        os.link(source, path)
+    except OSError:
+        shutil.copyfile(source, path)
+    sha256 = file_sha256(path)
+    write_checksums(path, sha256)
+    return path, sha256, version
 
 
 def payload_archive(files: List[PrefixFile]) -> bytes:

@@ -13,6 +13,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 RECORDINGS = ROOT / 'tests' / 'fixtures' / 'conda-recordings'
 # Set to a real conda executable to run the tests against it instead of the stand-in.
 REAL_CONDA = os.environ.get('MACFLEET_CONDA_EXE')
+# Set to a real Miniconda installer (``Miniconda3-<version>-<OS>-<arch>.sh``) to run the role's tests
+# and the default molecule scenario with it instead of the test bed's installer of the stand-in.
+REAL_INSTALLER = os.environ.get('MACFLEET_MINICONDA_INSTALLER')
+# The channel those runs give the real conda (default: the test bed's local channel, genuine packages).
+REAL_CHANNEL = os.environ.get('MACFLEET_CONDA_CHANNEL')
 
 
 def _collections_path() -> pathlib.Path:
