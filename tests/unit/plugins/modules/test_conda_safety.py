@@ -148,8 +148,8 @@ MODULE_RUNS = [
 @pytest.mark.parametrize('damage, fragment', [(_corrupt, 'is corrupted'), (_foreign, 'Move it out of')],
                          ids=['corrupt', 'foreign'])
 @pytest.mark.parametrize('module, args', [run[1:] for run in MODULE_RUNS], ids=[run[0] for run in MODULE_RUNS])
-def test_a_record_conda_fails_on_fails_every_module_before_conda(tmp_path, fake_conda, run_module, module, args,
-                                                                   damage, fragment):
+def test_a_record_conda_fails_on_fails_every_module_before_conda(
+        tmp_path, fake_conda, run_module, module, args, damage, fragment):
     prefix = fake_conda.env('myenv')
     damage(prefix)
     before = tree(prefix)
@@ -227,9 +227,9 @@ def test_fetched_depends_reads_the_configured_package_caches(tmp_path):
     info = cache / 'numpy-1.26.4-py39h206e18e_0' / 'info'
     info.mkdir(parents=True)
     (info / 'index.json').write_text(json.dumps({'depends': ['python >=3.9,<3.10.0a0']}))
-    document = {'actions': {'FETCH': [], 'LINK': [{'name': 'numpy', 'version': '1.26.4',
-                                                    'build_string': 'py39h206e18e_0',
-                                                    'dist_name': 'numpy-1.26.4-py39h206e18e_0'}]}}
+    link = {'name': 'numpy', 'version': '1.26.4', 'build_string': 'py39h206e18e_0',
+            'dist_name': 'numpy-1.26.4-py39h206e18e_0'}
+    document = {'actions': {'FETCH': [], 'LINK': [link]}}
     key = ('numpy', '1.26.4', 'py39h206e18e_0')
     assert conda_actions.fetched_depends(document, [str(tmp_path / 'miniconda3' / 'pkgs')]) == {}
     assert conda_actions.fetched_depends(document, [str(tmp_path / 'miniconda3' / 'pkgs'), str(cache)]) == {
