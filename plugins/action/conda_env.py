@@ -15,6 +15,7 @@ import yaml
 from ansible.plugins.action import ActionBase
 from ansible_collections.macfleet.conda.plugins.module_utils.conda_environment_file import (
     EnvironmentFileError, read_spec)
+from ansible_collections.macfleet.conda.plugins.module_utils.conda_mask import mask
 
 
 class ActionModule(ActionBase):
@@ -22,6 +23,13 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         args = dict(self._task.args)
+        python = args.get('python')
+        if isinstance(python, float):
+            # YAML reads an unquoted 3.10 as the float 3.1: the module would only see "3.1".
+            result.update(failed=True, msg='python is the number %r, not a version string: YAML reads an '
+                          'unquoted 3.10 as 3.1. Quote the version you mean, e.g. python: "3.10"; '
+                          'nothing was changed (conda was not run).' % python)
+            return result
         path = args.pop('file', None)
         if path is not None:
             if args.get('spec') is not None or args.get('python') or args.get('packages'):
@@ -47,4 +55,8 @@ class ActionModule(ActionBase):
             args['spec'] = spec
         result.update(self._execute_module(module_name=self._task.resolved_action or self._task.action, module_args=args,
                                            task_vars=task_vars))
-        return result
+        # A channel token can sit inside a list (channels) or a dict (spec, file): no_log=True cannot
+        # name it, and the module registers it only after argument validation, so a run that fails
+        # validation would echo it in invocation.module_args at -vvv. Masking the whole result here,
+        # on the controller, covers every outcome of the module, validation failures included.
+        return mask(result)
