@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 
 from ansible_collections.macfleet.conda.plugins.module_utils.conda_mask import mask, mask_text
 
@@ -121,7 +122,17 @@ def tos_advice(message):
             % (', '.join(channels) or 'of this task', accept))
 
 
-def describe_failure(what, document, stderr):
+def exit_status(rc):
+    """``exit code N`` or, for a negative ``rc`` (killed), ``signal SIGKILL (9)``."""
+    if rc is not None and rc < 0:
+        try:
+            return 'killed by signal %s (%d)' % (signal.Signals(-rc).name, -rc)
+        except ValueError:
+            return 'killed by signal %d' % -rc
+    return 'exit code %s' % rc
+
+
+def describe_failure(what, document, stderr, executable=None, rc=None):
     """``(exception_name, conda_message, one-paragraph message)`` for a failed conda run."""
     if document and (document.get('exception_name') or document.get('error')):
         name = document.get('exception_name')
@@ -139,8 +150,15 @@ def describe_failure(what, document, stderr):
     elif name:
         story = '%s: %s' % (name, _paragraph(message))
     else:
-        tail = [line for line in (stderr or '').splitlines() if line.strip()][-1:]
-        story = 'conda printed no JSON result%s' % (': %s' % tail[0].strip() if tail else '')
+        lines = [line.strip() for line in (stderr or '').splitlines() if line.strip()]
+        if executable is None:
+            story = 'conda printed no JSON result%s' % (': %s' % lines[-1] if lines else '')
+        else:
+            story = ('%s printed no JSON result (%s; %s). If %s is not conda, set the executable option '
+                     'to a conda; if it was killed, rerun the task: it repairs an interrupted transaction'
+                     % (executable, exit_status(rc),
+                        'last lines of stderr: %s' % ' | '.join(lines[-3:]) if lines else 'stderr was empty',
+                        executable))
     return name, message, mask_text('%s failed: %s' % (what, _paragraph(story)))
 
 
@@ -159,7 +177,7 @@ class CondaRunner(object):
         if rc == 0 and document is not None and not document.get('exception_name') \
                 and document.get('success', True) is not False:
             return document
-        name, message, story = describe_failure(what, document, stderr)
+        name, message, story = describe_failure(what, document, stderr, self.executable, rc)
         raise CondaError(story, name, message, rc, argv)
 
     @staticmethod

@@ -158,3 +158,16 @@ def test_install_locations_cover_the_documented_ones():
     for location in ('/opt/miniconda3', '~/miniconda3', '/opt/homebrew/Caskroom/miniconda/base',
                      '/usr/local/miniconda3', '/opt/conda', '~/miniforge3', '/opt/homebrew/Caskroom/miniforge/base'):
         assert location in INSTALL_LOCATIONS
+
+
+def test_describe_failure_of_a_non_conda_names_executable_and_exit_code():
+    _name, _message, story = describe_failure('conda install', None, '', '/bin/true', 0)
+    assert story.startswith('conda install failed: /bin/true printed no JSON result (exit code 0; stderr was empty).')
+
+
+def test_describe_failure_of_a_killed_conda_names_the_signal_and_masks_stderr():
+    stderr = 'a\nb\nfetching https://u:pw@h/t/SECRET123/c\nd\n'
+    _name, _message, story = describe_failure('conda install', None, stderr, '/opt/c/bin/conda', -9)
+    assert 'killed by signal SIGKILL (9)' in story
+    assert 'b | fetching' in story and '| d' in story and 'a |' not in story
+    assert 'SECRET123' not in story and 'pw' not in story
