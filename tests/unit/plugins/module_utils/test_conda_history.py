@@ -1,7 +1,6 @@
 """conda_history: requested specs from conda-meta/history, checked against real conda's history files."""
 from __future__ import annotations
 
-import pathlib
 
 import pytest
 
