@@ -12,12 +12,14 @@ import base64
 
 import yaml
 
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_environment_file import (
-    EnvironmentFileError, read_spec)
 from ansible_collections.macfleet.conda.plugins.plugin_utils._masked_action import MaskedModuleAction, Refusal
+
+# What the module calls the spec in its messages, and what the user gave instead.
+SPEC_SOURCE = 'spec'
 
 
 class ActionModule(MaskedModuleAction):
+    """Validation stays the module's (argument spec, spec structure): this only reads the file."""
 
     def module_args(self, args, task_vars):
         python = args.get('python')
@@ -26,15 +28,11 @@ class ActionModule(MaskedModuleAction):
             raise Refusal('python is the number %r, not a version string: YAML reads an unquoted 3.10 as 3.1. '
                           'Quote the version you mean, e.g. python: "3.10"; nothing was changed (conda was not '
                           'run).' % python)
-        path = args.pop('file', None)
-        if path is None:
+        path = args.get('file')
+        if path is None or args.get('state') == 'absent' or any(
+                args.get(option) for option in ('spec', 'python', 'packages')):
+            # the module refuses these combinations, with the message of its argument spec
             return args
-        if args.get('state') == 'absent':
-            # Refused before the file is read: the module says why (the task would read as a partial removal).
-            args['file'] = path
-            return args
-        if args.get('spec') is not None or args.get('python') or args.get('packages'):
-            raise Refusal('file is mutually exclusive with spec, python and packages.')
         read = self._execute_module('ansible.builtin.slurp', module_args={'src': path}, task_vars=task_vars)
         if read.get('failed'):
             raise Refusal('Cannot read environment file %s on the host: %s' % (path, read.get('msg')))
@@ -42,9 +40,15 @@ class ActionModule(MaskedModuleAction):
             spec = yaml.safe_load(base64.b64decode(read['content']).decode('utf-8'))
         except (ValueError, yaml.YAMLError) as exc:
             raise Refusal('Environment file %s is not valid YAML: %s' % (path, ' '.join(str(exc).split())))
-        try:
-            read_spec(spec, source='environment file %s' % path)
-        except EnvironmentFileError as exc:
-            raise Refusal(str(exc))
+        self._file = path
+        args.pop('file')
         args['spec'] = spec
         return args
+
+    def module_result(self, result):
+        # The module judges the file's content as its spec: say which file the user gave.
+        path = getattr(self, '_file', None)
+        msg = str(result.get('msg', ''))
+        if path and result.get('failed') and msg.split(' ', 1)[0].rstrip(':') == SPEC_SOURCE:
+            result['msg'] = 'environment file %s%s' % (path, msg[len(SPEC_SOURCE):])
+        return result

@@ -158,18 +158,16 @@ conda_error:
   sample: {exception_name: PackagesNotFoundInChannelsError, conda_message: "...", rc: 1, cmd: [conda, install]}
 '''
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.macfleet.conda.plugins.module_utils import conda_actions as actions_util
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_environment_file import (
-    EnvironmentFileError, read_spec)
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_plan import split_by_verdict
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_guard import (
-    GuardedTask, existing_folder_refusal, prefix_refusal)
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import is_env
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_task import CHANNEL_OPTIONS
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_transaction as transaction
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import split_by_verdict
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import is_env
+from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import EnvSpecError, declared_env
+from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
+    EXECUTABLE_OPTION, TRANSACTION_OPTIONS, StateModule)
+from ansible_collections.macfleet.conda.plugins.module_utils._prefix_guard import (
+    existing_folder_refusal, prefix_refusal)
 
 
 def python_spec(version):
@@ -177,18 +175,95 @@ def python_spec(version):
     return 'python' + ('=' if version[:1].isdigit() else '') + version
 
 
-def refusal_before_conda(params):
-    """What conda_env refuses whatever the env's state: an ambiguous removal, a relative prefix."""
-    if params['state'] == 'absent':
-        given = [option for option in ('python', 'packages', 'spec', 'file') if params[option]]
-        if given:
-            return ('state=absent removes the whole env, so %s cannot be given with it (the task would read as '
-                    'removing only those packages). To remove packages from the env use '
-                    'macfleet.conda.conda_package with state=absent; to remove the env, drop %s; nothing was '
-                    'changed.' % (' and '.join(given), ' and '.join(given)))
-    if params['prefix']:
-        return prefix_refusal(params['prefix'])
-    return None
+class CondaEnv(StateModule):
+    """One env: present with the declared packages (created where nothing is), or absent."""
+
+    declared = None
+
+    def refusal(self):
+        params = self.params
+        if params['state'] == 'absent':
+            given = [option for option in ('python', 'packages', 'spec', 'file') if params[option]]
+            if given:
+                return ('state=absent removes the whole env, so %s cannot be given with it (the task would read '
+                        'as removing only those packages). To remove packages from the env use '
+                        'macfleet.conda.conda_package with state=absent; to remove the env, drop %s; nothing '
+                        'was changed.' % (' and '.join(given), ' and '.join(given)))
+        if params['prefix']:
+            refusal = prefix_refusal(params['prefix'])
+            if refusal:
+                return refusal
+        if params['file']:
+            return ('file is read on the controller by the macfleet.conda.conda_env action plugin; this run '
+                    'bypassed it. Pass the content as spec instead.')
+        try:
+            self.declared = declared_env(params['spec']) if params['spec'] is not None else None
+        except EnvSpecError as exc:
+            return str(exc)
+        self.result['name'] = params['name'] or (
+            self.declared.name if self.declared and not params['prefix'] else None)
+        if not self.result['name'] and not params['prefix']:
+            return 'one of name or prefix is required (or a name in spec/file).'
+        return None
+
+    def _target(self):
+        """The env's prefix (None: no env of that name yet) and whether an env is there."""
+        prefix = self.params['prefix'] or self.run.locate(self.result['name'])
+        return prefix, bool(prefix) and is_env(prefix)
+
+    def state_absent(self):
+        prefix, exists = self._target()
+        self.prefix = prefix
+        if prefix and self.run.is_root(prefix):
+            self.run.fail('Refusing to remove the root (base) environment %s: it holds conda itself.' % prefix)
+        if not exists:
+            return
+        self.read_env(prefix)
+        removal = transaction.removal_of(self.before)
+        if not self.module.check_mode:
+            document = self.run.conda(self.run.runner.remove_env, prefix=prefix)
+            removal = transaction.actions_of(document) if document.get('actions') else removal
+        self.applied(actions=removal, after=[])
+        self.after = None
+
+    def state_present(self):
+        params = self.params
+        declared = self.declared
+        specs = self.run.specs(declared.dependencies if declared else (
+            ([python_spec(params['python'])] if params['python'] else []) + params['packages']))
+        if params['prune'] and not specs:
+            self.run.fail('prune needs at least one declared package: with none it would empty the env.')
+        channels = params['channels'] + [channel for channel in (declared.channels if declared else [])
+                                         if channel not in params['channels']]
+        override = params['override_channels']
+        prefix, exists = self._target()
+        # conda create -y answers yes to "directory exists but is not a conda environment, continue?"
+        refusal = (prefix_refusal(prefix, self.run.root) if params['prefix'] else None) \
+            or existing_folder_refusal(prefix)
+        if refusal:
+            self.run.fail(refusal, prefix=prefix)
+        if exists:
+            self.read_env(prefix)
+            unsatisfied, undecided = split_by_verdict(specs, self.before)
+            document = self.run.install(prefix, unsatisfied + undecided, bool(unsatisfied), channels, override)
+            if document:
+                self.applied(document)
+        else:
+            self._create(prefix, specs, channels, override)
+        if params['prune']:
+            pruned, after = self.run.prune(self.prefix, self.after, specs)
+            self.applied(actions=pruned, after=after)
+
+    def _create(self, prefix, specs, channels, override):
+        """``conda create`` where no env is (never over one: conda would delete it and start again)."""
+        self.run.watch(prefix, [])
+        document = self.run.conda(self.run.runner.create, [spec.original for spec in specs],
+                                  prefix=self.params['prefix'], name=None if self.params['prefix'] else
+                                  self.result['name'], channels=channels, override_channels=override,
+                                  dry_run=self.module.check_mode)
+        self.prefix = document.get('prefix') or (document.get('actions') or {}).get('PREFIX') or prefix
+        self.run.watch(self.prefix, [])
+        self.applied(document)
 
 
 def main():
@@ -202,82 +277,13 @@ def main():
             file=dict(type='path'),
             spec=dict(type='dict'),
             prune=dict(type='bool', default=False),
-            **CHANNEL_OPTIONS
+            **dict(TRANSACTION_OPTIONS, **EXECUTABLE_OPTION)
         ),
         mutually_exclusive=[('name', 'prefix'), ('file', 'spec'), ('file', 'python'), ('file', 'packages'),
                             ('spec', 'python'), ('spec', 'packages')],
         supports_check_mode=True,
     )
-    params = module.params
-    refusal = refusal_before_conda(params)
-    if refusal:
-        module.fail_json(msg=refusal)
-    if params['file']:
-        module.fail_json(msg='file is read on the controller by the macfleet.conda.conda_env action plugin; '
-                             'this run bypassed it. Pass the content as spec instead.')
-    try:
-        declared = read_spec(params['spec']) if params['spec'] is not None else None
-    except EnvironmentFileError as exc:
-        module.fail_json(msg=str(exc))
-    name = params['name'] or (declared.name if declared and not params['prefix'] else None)
-    if not name and not params['prefix']:
-        module.fail_json(msg='one of name or prefix is required (or a name in spec/file).')
-    spec_strings = declared.dependencies if declared else (
-        ([python_spec(params['python'])] if params['python'] else []) + params['packages'])
-    channels = params['channels'] + [c for c in (declared.channels if declared else []) if c not in params['channels']]
-
-    task = GuardedTask(module)
-    specs = task.specs(spec_strings)
-    if params['prune'] and not specs:
-        task.fail('prune needs at least one declared package: with none it would empty the env.')
-    prefix = params['prefix'] or task.locate(name)
-    exists = bool(prefix) and is_env(prefix)
-    result = dict(changed=False, prefix=prefix, name=name, actions=actions_util.no_actions())
-
-    if params['state'] == 'absent':
-        if prefix and os.path.realpath(prefix) == os.path.realpath(task.root):
-            task.fail('Refusing to remove the root (base) environment %s: it holds conda itself.' % prefix)
-        if not exists:
-            task.exit(**result)
-        records = task.records(prefix)
-        actions = actions_util.removal_of(records)
-        if not module.check_mode:
-            task.watch(prefix, records)
-            document = task.conda(task.runner.remove_env, prefix=prefix)
-            actions = actions_util.actions_of(document) if document.get('actions') else actions
-        result.update(changed=True, actions=actions,
-                      diff=actions_util.diff(records, [], prefix))
-        task.exit(**result)
-
-    refusal = (prefix_refusal(prefix, task.root) if params['prefix'] else None) or existing_folder_refusal(prefix)
-    if refusal:
-        task.fail(refusal, prefix=prefix)
-    if not exists:
-        task.watch(prefix, [])
-        document = task.conda(task.runner.create, [spec.original for spec in specs], prefix=params['prefix'],
-                              name=None if params['prefix'] else name, channels=channels,
-                              override_channels=params['override_channels'], dry_run=module.check_mode)
-        prefix = document.get('prefix') or (document.get('actions') or {}).get('PREFIX') or prefix
-        records, actions = [], actions_util.actions_of(document)
-        task.watch(prefix, records)
-        after = task.after(prefix, records, actions, document)
-        changed = True
-    else:
-        records = task.records(prefix)
-        task.watch(prefix, records)
-        unsatisfied, undecided = split_by_verdict(specs, records)
-        actions, document = task.install(prefix, unsatisfied + undecided, records, bool(unsatisfied),
-                                         channels, params['override_channels'])
-        after = task.after(prefix, records, actions, document) if document else records
-        changed = actions_util.changed(actions)
-    if params['prune']:
-        pruned, after = task.prune(prefix, after, specs)
-        actions = actions_util.combine(actions, pruned)
-        changed = changed or actions_util.changed(pruned)
-    result.update(changed=changed, prefix=prefix, actions=actions)
-    if changed:
-        result['diff'] = actions_util.diff(records, after, prefix)
-    task.exit(**result)
+    CondaEnv(module).execute()
 
 
 if __name__ == '__main__':

@@ -173,14 +173,13 @@ import platform
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.macfleet.conda.plugins.module_utils import conda_prefix
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_export_file import put_text
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_export_render import (
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefix as prefix_reader
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._export_render import (
     ExportError, environment_spec, records_platform, render_environment, render_explicit)
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_history import read_history, requested_specs
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_mask import mask_text
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_site_packages import pip_packages
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_task import CondaTask
+from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
+    EXECUTABLE_OPTION, ModuleRun, missing_env)
+from ansible_collections.macfleet.conda.plugins.module_utils._text_file import put_text
 
 # platform.system(), platform.machine() -> conda's subdir
 HOST_PLATFORMS = {('Darwin', 'arm64'): 'osx-arm64', ('Darwin', 'x86_64'): 'osx-64',
@@ -189,34 +188,38 @@ HOST_PLATFORMS = {('Darwin', 'arm64'): 'osx-arm64', ('Darwin', 'x86_64'): 'osx-6
 
 
 def target(module):
-    """``(prefix, name)`` of the env to export; the module fails when it does not exist."""
+    """``(prefix, name)`` of the env to export; the module fails when it does not exist.
+
+    A prefix needs no conda: only a name is resolved through the installation's configuration.
+    """
     params = module.params
     if params['prefix']:
         prefix = os.path.abspath(params['prefix'])
         name = os.path.basename(os.path.normpath(prefix))
         described = 'at %s' % prefix
     else:
-        task = CondaTask(module)
         name = params['environment'] or 'base'
-        prefix = task.locate(name)
+        prefix = ModuleRun(module).locate(name)
         described = '%s%s' % (name, ' (%s)' % prefix if prefix else '')
-    if not conda_prefix.is_env(prefix):
-        module.fail_json(msg=mask_text('The conda env %s does not exist (no conda-meta/history); nothing was '
-                                       'exported.' % described), prefix=prefix)
+    missing = missing_env(prefix, described, 'nothing was exported.')
+    if missing:
+        module.fail_json(msg=missing, prefix=prefix)
     return prefix, name
 
 
 def export(module, prefix, name):
     """``(content, spec)`` of the env at ``prefix`` in the asked format."""
     params = module.params
-    records = conda_prefix.read_records(prefix)
+    records = prefix_reader.read_records(prefix)
     if params['format'] == 'explicit':
         host = HOST_PLATFORMS.get((platform.system(), platform.machine()), 'noarch')
         return render_explicit(records, records_platform(records, host)), None
     requested = None
     if params['from_history']:
-        requested = requested_specs(read_history(prefix), [record['name'] for record in records])
-    spec = environment_spec(name, records, pip_packages(prefix, records), params['no_builds'], requested)
+        requested = prefix_reader.requested_specs(prefix_reader.read_history(prefix),
+                                                  [record['name'] for record in records])
+    spec = environment_spec(name, records, prefix_reader.pip_packages(prefix, records), params['no_builds'],
+                            requested)
     return render_environment(spec), spec
 
 
@@ -230,7 +233,7 @@ def main():
             from_history=dict(type='bool', default=False),
             no_builds=dict(type='bool', default=False),
             backup=dict(type='bool', default=False),
-            executable=dict(type='path'),
+            **EXECUTABLE_OPTION
         ),
         mutually_exclusive=[('environment', 'prefix')],
         add_file_common_args=True,
@@ -243,7 +246,7 @@ def main():
     prefix, name = target(module)
     try:
         content, spec = export(module, prefix, name)
-    except (ExportError, conda_prefix.PrefixRecordError) as exc:
+    except (ExportError, prefix_reader.PrefixRecordError) as exc:
         # never an export computed from a partial read of the env
         module.fail_json(msg=mask_text(str(exc)), prefix=prefix)
     result = dict(changed=False, content=content, spec=spec, prefix=prefix,

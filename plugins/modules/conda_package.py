@@ -114,11 +114,67 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.macfleet.conda.plugins.module_utils import conda_actions as actions_util
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_plan import installed_matches, split_by_verdict
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_guard import GuardedTask
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import is_env
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_task import CHANNEL_OPTIONS
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import installed_matches, split_by_verdict
+from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
+    EXECUTABLE_OPTION, TRANSACTION_OPTIONS, StateModule)
+
+
+class CondaPackage(StateModule):
+    """Packages of one existing env: present, latest, absent, or everything updated."""
+
+    specs = ()
+
+    def refusal(self):
+        params = self.params
+        if not params['name'] and not params['update_all']:
+            # required_one_of alone lets this through: update_all is always set (its default is false)
+            return ('conda_package needs the packages to act on: give name (a list of conda match specs, for '
+                    'example [numpy=1.19.2]) or update_all=true; nothing was changed.')
+        if params['update_all'] and params['state'] == 'absent':
+            return 'update_all cannot be combined with state=absent.'
+        if params['prefix'] and not os.path.isabs(params['prefix']):
+            return ('prefix %r must be an absolute path; give the full path of the env, for example '
+                    '/opt/miniconda3/envs/myenv; nothing was changed.' % params['prefix'])
+        return None
+
+    def state(self):
+        return 'update_all' if self.params['update_all'] else self.params['state']
+
+    def _start(self):
+        params = self.params
+        self.specs = self.run.specs(params['name'] or [])
+        prefix = params['prefix'] or self.run.locate(params['environment'] or 'base')
+        self.run.require_env(prefix, params['prefix'] or params['environment'] or 'base')
+        self.read_env(prefix)
+        return params['channels'], params['override_channels']
+
+    def state_present(self):
+        channels, override = self._start()
+        unsatisfied, undecided = split_by_verdict(self.specs, self.before)
+        document = self.run.install(self.prefix, unsatisfied + undecided, bool(unsatisfied), channels, override)
+        if document:
+            self.applied(document)
+
+    def state_latest(self):
+        # Only conda knows what the channels offer: one solve, real or dry, decides.
+        channels, override = self._start()
+        self.applied(self.run.conda(self.run.runner.install, prefix=self.prefix,
+                                    specs=[spec.original for spec in self.specs], channels=channels,
+                                    override_channels=override, dry_run=self.module.check_mode))
+
+    def state_absent(self):
+        self._start()
+        names = installed_matches(self.specs, self.before)
+        if names is None:  # only conda can tell what a spec matches: let it pick (and predict)
+            names = [spec.original for spec in self.specs]
+        document = self.run.remove(self.prefix, names) if names else None
+        if document:
+            self.applied(document)
+
+    def state_update_all(self):
+        channels, override = self._start()
+        self.applied(self.run.conda(self.run.runner.update_all, prefix=self.prefix, channels=channels,
+                                    override_channels=override, dry_run=self.module.check_mode))
 
 
 def main():
@@ -129,54 +185,13 @@ def main():
             prefix=dict(type='path'),
             state=dict(type='str', choices=['present', 'absent', 'latest'], default='present'),
             update_all=dict(type='bool', default=False),
-            **CHANNEL_OPTIONS
+            **dict(TRANSACTION_OPTIONS, **EXECUTABLE_OPTION)
         ),
         mutually_exclusive=[('environment', 'prefix'), ('name', 'update_all')],
         required_one_of=[('name', 'update_all')],
         supports_check_mode=True,
     )
-    params = module.params
-    if not params['name'] and not params['update_all']:
-        # required_one_of alone lets this through: update_all is always set (its default is false)
-        module.fail_json(msg='conda_package needs the packages to act on: give name (a list of conda match specs, '
-                             'for example [numpy=1.19.2]) or update_all=true; nothing was changed.')
-    if params['update_all'] and params['state'] == 'absent':
-        module.fail_json(msg='update_all cannot be combined with state=absent.')
-    if params['prefix'] and not os.path.isabs(params['prefix']):
-        module.fail_json(msg='prefix %r must be an absolute path; give the full path of the env, for example '
-                             '/opt/miniconda3/envs/myenv; nothing was changed.' % params['prefix'])
-    task = GuardedTask(module)
-    specs = task.specs(params['name'] or [])
-    prefix = params['prefix'] or task.locate(params['environment'] or 'base')
-    if not prefix or not is_env(prefix):
-        task.fail('The conda env %s does not exist; create it first with macfleet.conda.conda_env. '
-                  'Nothing was changed.' % (params['prefix'] or params['environment']), prefix=prefix)
-    records = task.records(prefix)
-    task.watch(prefix, records)
-    channels, override = params['channels'], params['override_channels']
-    check = module.check_mode
-
-    if params['update_all']:
-        document = task.conda(task.runner.update_all, prefix=prefix, channels=channels,
-                              override_channels=override, dry_run=check)
-    elif params['state'] == 'latest':
-        # Only conda knows what the channels offer: one solve, real or dry, decides.
-        document = task.conda(task.runner.install, prefix=prefix, specs=[spec.original for spec in specs],
-                              channels=channels, override_channels=override, dry_run=check)
-    elif params['state'] == 'absent':
-        names = installed_matches(specs, records)
-        if names is None:  # only conda can tell what a spec matches: let it pick (and predict)
-            names = [spec.original for spec in specs]
-        document = task.remove(prefix, names) if names else None
-    else:
-        unsatisfied, undecided = split_by_verdict(specs, records)
-        actions, document = task.install(prefix, unsatisfied + undecided, records, bool(unsatisfied),
-                                         channels, override)
-    actions = actions_util.actions_of(document)
-    result = dict(changed=actions_util.changed(actions), prefix=prefix, actions=actions)
-    if result['changed']:
-        result['diff'] = actions_util.diff(records, task.after(prefix, records, actions, document), prefix)
-    task.exit(**result)
+    CondaPackage(module).execute()
 
 
 if __name__ == '__main__':

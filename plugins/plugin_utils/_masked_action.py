@@ -13,7 +13,7 @@ Private to this collection (not a public API), as the leading underscore says.
 from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_mask import mask
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask
 
 
 class Refusal(Exception):
@@ -27,6 +27,10 @@ class MaskedModuleAction(ActionBase):
         """The arguments the module gets; raise ``Refusal`` to fail the task before it runs."""
         return args
 
+    def module_result(self, result):
+        """The module's result as the task reports it (before masking)."""
+        return result
+
     def run(self, tmp=None, task_vars=None):
         result = super(MaskedModuleAction, self).run(tmp, task_vars)
         try:
@@ -36,4 +40,4 @@ class MaskedModuleAction(ActionBase):
             return mask(result)
         result.update(self._execute_module(module_name=self._task.resolved_action or self._task.action,
                                            module_args=args, task_vars=task_vars))
-        return mask(result)
+        return mask(self.module_result(result))

@@ -17,7 +17,7 @@ def test_the_tarball_ships_plugins_role_and_playbooks_but_no_test_bed(tmp_path):
     with tarfile.open(tarball) as archive:
         names = archive.getnames()
     for shipped in ('plugins/modules/conda_env.py', 'plugins/modules/conda_package.py',
-                    'plugins/modules/conda_export.py', 'plugins/module_utils/conda_spec.py',
+                    'plugins/modules/conda_export.py', 'plugins/module_utils/_conda_spec.py',
                     'roles/miniconda/tasks/main.yml', 'roles/miniconda/meta/argument_specs.yml',
                     'playbooks/site.yml', 'meta/runtime.yml', 'CHANGELOG.rst'):
         assert shipped in names

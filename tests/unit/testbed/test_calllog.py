@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import root_from_executable
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import root_from_executable
 from conda_testbed import calllog
 
 

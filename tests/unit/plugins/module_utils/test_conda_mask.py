@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_mask import MASK, mask, mask_text, secrets_in
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import MASK, mask, mask_text, secrets_in
 
 
 @pytest.mark.parametrize('text, expected', [

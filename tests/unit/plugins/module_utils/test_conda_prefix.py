@@ -1,4 +1,4 @@
-"""Reading prefixes and resolving env names from files alone, against copies of real conda-meta."""
+"""Reading prefixes (_conda_prefix) and resolving env names from files alone (_conda_root), against copies of real conda-meta."""
 from __future__ import annotations
 
 import json
@@ -9,9 +9,11 @@ import shutil
 import pytest
 
 from conda_testbed.session import RECORDINGS
-from ansible_collections.macfleet.conda.plugins.module_utils import conda_prefix
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import (
-    Undecided, bad_name_reason, envs_dirs, is_env, locate_env, read_condarc_list, read_records, root_from_executable)
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefix as conda_prefix
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_root as conda_root
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import is_env, read_records
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import (
+    Undecided, bad_name_reason, envs_dirs, locate_env, read_condarc_list, root_from_executable)
 
 CONTRACT = RECORDINGS
 
@@ -84,11 +86,11 @@ def test_pkgs_dirs_from_condarc_and_environment(tmp_path):
     root, home = tmp_path / 'root', tmp_path / 'home'
     root.mkdir()
     home.mkdir()
-    assert conda_prefix.pkgs_dirs(str(root), str(home), {}) == [str(root / 'pkgs'), str(home / '.conda' / 'pkgs')]
+    assert conda_root.pkgs_dirs(str(root), str(home), {}) == [str(root / 'pkgs'), str(home / '.conda' / 'pkgs')]
     (root / '.condarc').write_text('pkgs_dirs:\n  - /srv/cache-a\n')
     (home / '.condarc').write_text('pkgs_dirs:\n  - ~/cache-b\n')
-    assert conda_prefix.pkgs_dirs(str(root), str(home), {}) == [str(home / 'cache-b'), '/srv/cache-a']
-    assert conda_prefix.pkgs_dirs(str(root), str(home), {'CONDA_PKGS_DIRS': '/x,/y'})[:2] == ['/x', '/y']
+    assert conda_root.pkgs_dirs(str(root), str(home), {}) == [str(home / 'cache-b'), '/srv/cache-a']
+    assert conda_root.pkgs_dirs(str(root), str(home), {'CONDA_PKGS_DIRS': '/x,/y'})[:2] == ['/x', '/y']
 
 
 def test_missing_prefix_is_no_env(tmp_path):
@@ -192,5 +194,5 @@ def test_locate_env_registered_elsewhere_asks_conda(tmp_path):
 
 
 def test_condarc_files_include_user_and_root(tmp_path):
-    files = conda_prefix.condarc_files('/r', '/h', {'CONDARC': '/x/rc'})
+    files = conda_root.condarc_files('/r', '/h', {'CONDARC': '/x/rc'})
     assert files.index('/r/.condarc') < files.index('/h/.condarc') < files.index('/x/rc')

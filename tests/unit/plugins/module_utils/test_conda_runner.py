@@ -6,7 +6,7 @@ import json
 import pytest
 
 from conda_testbed.session import RECORDINGS
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_runner import (
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_runner import (
     INSTALL_LOCATIONS, CondaError, CondaRunner, describe_failure, exception_from_text, find_conda, parse_json)
 
 CONTRACT = RECORDINGS

@@ -8,7 +8,8 @@ import pathlib
 
 import pytest
 
-from ansible_collections.macfleet.conda.plugins.module_utils import conda_actions, conda_guard
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_transaction as transaction
+from ansible_collections.macfleet.conda.plugins.module_utils import _prefix_guard
 from ansible_collections.macfleet.conda.plugins.modules import conda_env, conda_export, conda_package
 
 NUMPY = 'numpy-1.19.2-py39hf4c9891_0.json'
@@ -30,19 +31,19 @@ def tree(path: pathlib.Path) -> dict:
     ('/Users', 'system folder'), ('/opt/' + 'x' * 256, 'NAME_MAX'),
 ])
 def test_prefixes_never_an_env(prefix, fragment):
-    assert fragment in conda_guard.prefix_refusal(prefix, '/opt/miniconda3', '/Users/builder')
+    assert fragment in _prefix_guard.prefix_refusal(prefix, '/opt/miniconda3', '/Users/builder')
 
 
 @pytest.mark.parametrize('prefix', ['/opt/miniconda3/envs/myenv', '/usr/local/miniconda3/envs/x',
                                     '/Users/builder/envs/x', '/opt/miniconda3'])
 def test_prefixes_that_may_be_envs(prefix):
-    assert conda_guard.prefix_refusal(prefix, '/opt/miniconda3', '/Users/builder') is None
+    assert _prefix_guard.prefix_refusal(prefix, '/opt/miniconda3', '/Users/builder') is None
 
 
 def test_root_parent_and_home_are_refused(tmp_path):
     root = tmp_path / 'miniconda3'
-    assert 'root prefix' in conda_guard.prefix_refusal(str(tmp_path), str(root), '/nonexistent')
-    assert 'home folder' in conda_guard.prefix_refusal(str(tmp_path / 'h'), str(root), str(tmp_path / 'h'))
+    assert 'root prefix' in _prefix_guard.prefix_refusal(str(tmp_path), str(root), '/nonexistent')
+    assert 'home folder' in _prefix_guard.prefix_refusal(str(tmp_path / 'h'), str(root), str(tmp_path / 'h'))
 
 
 @pytest.mark.parametrize('check', [False, True], ids=['run', 'check'])
@@ -231,8 +232,8 @@ def test_fetched_depends_reads_the_configured_package_caches(tmp_path):
             'dist_name': 'numpy-1.26.4-py39h206e18e_0'}
     document = {'actions': {'FETCH': [], 'LINK': [link]}}
     key = ('numpy', '1.26.4', 'py39h206e18e_0')
-    assert conda_actions.fetched_depends(document, [str(tmp_path / 'miniconda3' / 'pkgs')]) == {}
-    assert conda_actions.fetched_depends(document, [str(tmp_path / 'miniconda3' / 'pkgs'), str(cache)]) == {
+    assert transaction.fetched_depends(document, [str(tmp_path / 'miniconda3' / 'pkgs')]) == {}
+    assert transaction.fetched_depends(document, [str(tmp_path / 'miniconda3' / 'pkgs'), str(cache)]) == {
         key: ['python >=3.9,<3.10.0a0']}
 
 

@@ -5,6 +5,8 @@
 
 The new text goes to a temporary file beside the destination and is renamed over it, so a crash
 or a failure leaves either the old file or the new one, never a truncated one.
+
+Private to this collection (not a public API), as the leading underscore says.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_site_packages import (
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import (
     normalized_name, pip_packages, site_packages_path)
 
 SITE = 'lib/python3.9/site-packages'

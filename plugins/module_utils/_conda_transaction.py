@@ -1,13 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: macfleet.conda contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""conda's LINK/UNLINK actions as module results, predicted package lists and diffs."""
+"""What a conda transaction does to an env: its LINK/UNLINK actions as module results, the env after it
+(predicted in check mode) and the diff of the env's packages before and after.
+
+Private to this collection (not a public API), as the leading underscore says.
+"""
 from __future__ import annotations
 
-import json
-import os
-
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_mask import mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import cached_depends
 
 
 def _entry(item):
@@ -77,13 +79,9 @@ def fetched_depends(document, pkgs_dirs=()):
     for item in (actions.get('LINK') or ()) if isinstance(actions, dict) else ():
         if _key(item) in known or not item.get('dist_name'):
             continue
-        for folder in pkgs_dirs:
-            try:
-                with open(os.path.join(folder, item['dist_name'], 'info', 'index.json'), 'rb') as stream:
-                    known[_key(item)] = json.loads(stream.read().decode('utf-8')).get('depends') or []
-                break
-            except (OSError, ValueError):
-                continue
+        depends = cached_depends(pkgs_dirs, item['dist_name'])
+        if depends is not None:
+            known[_key(item)] = depends
     return known
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conda_testbed.session import RECORDINGS
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_history import (
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import (
     read_history, requested_specs, user_requests)
 
 CONTRACT = RECORDINGS

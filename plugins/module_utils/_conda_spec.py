@@ -5,13 +5,16 @@
 
 Modules read a prefix's ``conda-meta/*.json`` records and ask this module whether the
 requested specs are already satisfied.  Parsing follows conda's classic parser
-(``conda.models.match_spec._parse_spec_str``; versions are in ``conda_version``), so a spec is
+(``conda.models.match_spec._parse_spec_str``; versions are in ``_conda_version``), so a spec is
 invalid here when conda rejects it (and also when it is empty, which conda reads as "*").
 Matching is tri-state: ``True``/``False`` when the answer is certain, ``None`` when only
 conda can tell; callers must then ask conda.  Undecidable: channel globs/regexes, channels
 whose meaning depends on condarc (mirrors, channel_alias, default_channels, relative paths),
 package-file specs, url/features/track_features/extras/flags keys, record fields missing
 from the record, and whatever conda itself would raise on while matching (``~=1``).
+
+The one toolkit for specs, channels, subdirs and package names: nothing else parses them.
+Private to this collection (not a public API), as the leading underscore says.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ import os
 import re
 from urllib.parse import urlsplit
 
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_version import (  # noqa: F401 (re-exported)
-    BuildNumberSpec, SpecError, UndecidableSpec, VersionOrder, VersionSpec, compile_regex, parse_version)
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_version import (  # noqa: F401 (re-exported)
+    BuildNumberSpec, SpecError, VersionOrder, VersionSpec, compile_regex, parse_version)
 
 __all__ = [
-    "SpecError", "UndecidableSpec", "VersionOrder", "parse_version",
-    "VersionSpec", "BuildNumberSpec", "MatchSpec", "parse_spec",
+    "SpecError", "VersionOrder", "parse_version", "VersionSpec", "BuildNumberSpec", "MatchSpec",
+    "spec_name", "KNOWN_SUBDIRS", "DEFAULT_CHANNEL_ALIAS", "channel_without_subdir",
 ]
 
 
@@ -98,6 +101,7 @@ _LOCAL_PATH_RE = re.compile(r"\./|\.\.|~|/|[a-zA-Z]:[/\\]|\\\\|//")
 # disagree with every answer below that relies on them, which is why those answers are
 # limited to the public Anaconda hosts.
 _CHANNEL_ALIAS_HOST = "conda.anaconda.org"
+DEFAULT_CHANNEL_ALIAS = "https://%s/" % _CHANNEL_ALIAS_HOST
 _DEFAULTS_HOST = "repo.anaconda.com"
 _DEFAULT_CHANNEL_NAMES = frozenset(("pkgs/main", "pkgs/r"))
 _DEFAULTS_FAMILY = _DEFAULT_CHANNEL_NAMES | {"defaults"}
@@ -108,6 +112,14 @@ def _split_subdir(path):
     if head and last in KNOWN_SUBDIRS:
         return head, last
     return path.rstrip("/"), None
+
+
+def channel_without_subdir(channel, subdir=None):
+    """``channel`` (a name or URL) without its trailing platform folder (``subdir`` or a known one)."""
+    channel = channel.rstrip("/")
+    if subdir and channel.endswith("/" + subdir):
+        return channel[:-len(subdir) - 1]
+    return _split_subdir(channel)[0]
 
 
 class _Channel:
@@ -388,17 +400,6 @@ class MatchSpec:
     subdir = property(lambda self: self._get("subdir"))
     fields = property(lambda self: tuple(self._fields))
 
-    @property
-    def is_bare(self):
-        """Only a package name: any installed version satisfies state=present."""
-        return tuple(self._fields) == ("name",) and self._fields["name"].is_exact
-
-    @property
-    def is_exact(self):
-        """Name, version (``==``) and build are all exact: one build of one package."""
-        return all(key in self._fields and self._fields[key].is_exact
-                   for key in ("name", "version", "build"))
-
     def match(self, record):
         """Tri-state: True/False if certain, None if only conda can tell."""
         verdict = True
@@ -415,14 +416,7 @@ class MatchSpec:
                 verdict = None
         return verdict
 
-    def decide(self, record):
-        """Like match(), but raise UndecidableSpec instead of answering None."""
-        result = self.match(record)
-        if result is None:
-            raise UndecidableSpec(self.original, "needs conda's own matching")
-        return result
-
-    def spec_to_str(self):
+    def __str__(self):
         """Canonical form, like ``str(conda.models.match_spec.MatchSpec(...))``."""
         out, brackets = [], []
         channel = self._fields.get("channel")
@@ -472,12 +466,22 @@ class MatchSpec:
             out.append("[%s]" % ",".join(brackets))
         return "".join(out)
 
-    __str__ = spec_to_str
 
     def __repr__(self):
-        return "MatchSpec(%r)" % self.spec_to_str()
+        return "MatchSpec(%r)" % str(self)
 
 
-def parse_spec(spec_str):
-    """Parse one conda match spec string; raise SpecError if conda would reject it."""
-    return MatchSpec.parse(spec_str)
+# The name at the start of a spec or of a record's ``depends`` entry, when the spec cannot be parsed.
+_LEADING_NAME_RE = re.compile(r"[^\s=<>!~\[]+")
+
+
+def spec_name(spec_str):
+    """The package name ``spec_str`` asks for (lower case, ``*`` for a glob), None when it names none.
+
+    A spec conda cannot parse still names its package by its first word, as in a record's ``depends``.
+    """
+    try:
+        return MatchSpec.parse(spec_str).name
+    except SpecError:
+        match = _LEADING_NAME_RE.match(str(spec_str).strip())
+        return match.group(0).lower() if match else None

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from ansible_collections.macfleet.conda.plugins.module_utils import conda_actions
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_plan import (
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_transaction as transaction
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import (
     installed_matches, parse_specs, prune_extras, split_by_verdict, verdict)
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_prefix import read_records
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import read_records
 from conda_testbed.session import RECORDINGS
 
 CONTRACT = RECORDINGS
@@ -66,21 +66,21 @@ def _doc(stem):
 
 
 def test_actions_of_recorded_results():
-    actions = conda_actions.actions_of(_doc('28_update_all'))
+    actions = transaction.actions_of(_doc('28_update_all'))
     assert actions['linked'] == [
         {'name': 'numpy', 'version': '1.26.4', 'build': 'py39h206e18e_0', 'channel': 'file:///srv/conda-channel'},
         {'name': 'toolz', 'version': '0.12.0', 'build': 'pyhbdf259b_0', 'channel': 'file:///srv/conda-channel'}]
     assert [entry['version'] for entry in actions['unlinked']] == ['1.19.2', '0.11.2']
-    assert conda_actions.changed(actions)
+    assert transaction.changed(actions)
     for stem in ('06_install_numpy_again_json', '29_update_all_again', '40_env_update_prune_again_json'):
-        assert not conda_actions.changed(conda_actions.actions_of(_doc(stem)))
+        assert not transaction.changed(transaction.actions_of(_doc(stem)))
 
 
 def test_prediction_equals_the_real_outcome(records, tmp_path):
     """Applying update --all's actions to the records gives the packages real conda left behind."""
-    actions = conda_actions.actions_of(_doc('28_update_all'))
-    predicted = conda_actions.apply(records, actions, conda_actions.fetched_depends(_doc('28_update_all')))
-    assert conda_actions.package_lines(predicted) == (
+    actions = transaction.actions_of(_doc('28_update_all'))
+    predicted = transaction.apply(records, actions, transaction.fetched_depends(_doc('28_update_all')))
+    assert transaction.package_lines(predicted) == (
         'numpy==1.26.4=py39h206e18e_0\npip==23.3=pyhdba3a45_0\npython==3.9.18=h2860985_0\ntoolz==0.12.0=pyhbdf259b_0\n')
     assert [rec['depends'] for rec in predicted if rec['name'] == 'numpy'] == [['python >=3.9,<3.10.0a0']]
 
@@ -90,5 +90,5 @@ def test_fetched_depends_reads_the_package_cache_for_cached_packages(tmp_path):
     info = tmp_path / 'pkgs' / 'numpy-1.20.3-py310h01fc42b_0' / 'info'
     info.mkdir(parents=True)
     (info / 'index.json').write_text(json.dumps({'depends': ['python >=3.10,<3.11.0a0']}))
-    known = conda_actions.fetched_depends(document, [str(tmp_path / 'pkgs')])
+    known = transaction.fetched_depends(document, [str(tmp_path / 'pkgs')])
     assert known == {('numpy', '1.20.3', 'py310h01fc42b_0'): ['python >=3.10,<3.11.0a0']}

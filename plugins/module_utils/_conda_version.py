@@ -5,7 +5,9 @@
 
 Follows ``conda.models.version``; matching is tri-state like the rest of the spec code: ``None``
 where conda itself would raise or only conda can tell. The errors live here because a version
-spec is where most invalid specs fail; ``conda_spec`` re-exports them.
+spec is where most invalid specs fail; ``_conda_spec`` re-exports them.
+
+Private to this collection (not a public API), as the leading underscore says.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import re
 from itertools import zip_longest
 
 __all__ = [
-    "SpecError", "UndecidableSpec", "VersionOrder", "parse_version",
-    "VersionSpec", "BuildNumberSpec", "compile_regex",
+    "SpecError", "VersionOrder", "parse_version",
+    "VersionSpec", "BuildNumberSpec", "compile_regex", "RELATION_RE",
 ]
 
 
@@ -25,15 +27,6 @@ class SpecError(ValueError):
 
     def __init__(self, spec, reason):
         super().__init__("Invalid spec %r: %s" % (spec, reason))
-        self.spec = spec
-        self.reason = reason
-
-
-class UndecidableSpec(Exception):
-    """Whether a record satisfies a spec cannot be decided without conda."""
-
-    def __init__(self, spec, reason):
-        super().__init__("Cannot decide %r locally: %s" % (spec, reason))
         self.spec = spec
         self.reason = reason
 
@@ -182,7 +175,8 @@ def _record_version(vstr):
 
 _VSPEC_TOKENS_RE = re.compile(r"\s*\^[^$]*[$]|\s*[()|,]|[^()|,]+")
 _NEEDS_TREE_RE = re.compile(r".*[()|,^$]")
-_RELATION_RE = re.compile(r"^(=|==|!=|<=|>=|<|>|~=)(?![=<>!~])(\S+)$")
+# One relation and its version (">=1.20"); conda < 4.5 history lines are split on these too.
+RELATION_RE = re.compile(r"^(=|==|!=|<=|>=|<|>|~=)(?![=<>!~])(\S+)$")
 
 
 def _treeify(spec_str):
@@ -283,7 +277,7 @@ class VersionSpec:
                 raise SpecError(s, "regex specs must start with '^' and end with '$'")
             self._regex = compile_regex(s, s)
         elif s[0] in "=<>!~":
-            m = _RELATION_RE.match(s)
+            m = RELATION_RE.match(s)
             if m is None:
                 raise SpecError(s, "invalid operator")
             operator, bound = m.groups()
@@ -363,7 +357,7 @@ class BuildNumberSpec:
         if self.spec == "*":
             self._operator = lambda v, b: True
         elif self.spec.startswith(("=", "<", ">", "!")):
-            m = _RELATION_RE.match(self.spec)
+            m = RELATION_RE.match(self.spec)
             if m is None or m.group(1) not in _OPERATORS:
                 raise SpecError(self.spec, "invalid operator")
             self._operator = _OPERATORS[m.group(1)]

@@ -6,21 +6,19 @@
 The same records always give the same bytes: entries are sorted, nothing depends on the clock or
 on the host's conda configuration, and channel credentials are masked before anything is rendered.
 The YAML is written by hand (no PyYAML on managed hosts) in the layout ``conda env export`` uses.
+
+Private to this collection (not a public API), as the leading underscore says.
 """
 from __future__ import annotations
 
 import re
 
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_mask import mask, mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask, mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import (
+    DEFAULT_CHANNEL_ALIAS, channel_without_subdir, spec_name)
 
-# conda.anaconda.org is conda's default channel_alias: a channel there is known by its short name.
-DEFAULT_CHANNEL_ALIAS = 'https://conda.anaconda.org/'
-KNOWN_SUBDIRS = ('noarch', 'linux-64', 'linux-aarch64', 'linux-ppc64le', 'linux-s390x', 'linux-32',
-                 'linux-armv6l', 'linux-armv7l', 'osx-64', 'osx-arm64', 'win-64', 'win-32', 'win-arm64',
-                 'emscripten-wasm32', 'wasi-wasm32', 'zos-z')
 EXPLICIT_HEADER = ('# This file may be used to create an environment using:\n'
                    '# $ conda create --name <env> --file <this file>\n')
-_DEPENDENCY_NAME = re.compile(r'[^\s=<>!~\[]+')
 # A plain YAML scalar that every YAML 1.1/1.2 loader reads back as this same string; all else is quoted.
 _PLAIN = re.compile(r"^[A-Za-z_/][A-Za-z0-9_./:@=<>!,*+~^|$\[\]'-]*(?: [A-Za-z0-9_./:@=<>!,*+~^|$\[\]'-]+)*$")
 _RESERVED_WORDS = ('y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null')
@@ -32,12 +30,8 @@ class ExportError(Exception):
 
 def channel_name(record):
     """The channel of ``record`` as an environment.yml names it: subdir dropped, short for conda.anaconda.org."""
-    channel = mask_text(str(record.get('channel') or '').rstrip('/'))
-    subdirs = [record.get('subdir')] if record.get('subdir') else []
-    for subdir in subdirs + list(KNOWN_SUBDIRS):
-        if channel.endswith('/' + subdir):
-            channel = channel[:-len(subdir) - 1]
-            break
+    channel = channel_without_subdir(mask_text(str(record.get('channel') or '')), record.get('subdir'))
+    # conda.anaconda.org is conda's default channel_alias: a channel there is known by its short name.
     if channel.startswith(DEFAULT_CHANNEL_ALIAS):
         channel = channel[len(DEFAULT_CHANNEL_ALIAS):]
     return channel
@@ -130,12 +124,7 @@ def render_environment(spec):
 
 
 def _dependency_names(record):
-    names = set()
-    for dependency in record.get('depends') or ():
-        match = _DEPENDENCY_NAME.match(str(dependency).strip())
-        if match:
-            names.add(match.group(0))
-    return names
+    return set(name for name in (spec_name(dependency) for dependency in record.get('depends') or ()) if name)
 
 
 def dependency_order(records):

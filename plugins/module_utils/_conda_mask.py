@@ -5,6 +5,8 @@
 
 conda echoes channel URLs in actions, errors and commands; a token in a result or a diff would end
 up in logs and CI output, so every string leaving a module passes through ``mask``.
+
+Private to this collection (not a public API), as the leading underscore says.
 """
 from __future__ import annotations
 

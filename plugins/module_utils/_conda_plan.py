@@ -1,10 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: macfleet.conda contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Decisions made from an env's records alone: which specs need conda, what prune removes."""
+"""Decisions made from an env's records alone: which specs need conda, what prune removes.
+
+Private to this collection (not a public API), as the leading underscore says.
+"""
 from __future__ import annotations
 
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_spec import MatchSpec, SpecError
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import MatchSpec, spec_name
 
 # Never pruned from the root env: conda itself (and what it needs) lives there.
 ROOT_ESSENTIALS = ('conda', 'mamba')
@@ -52,14 +55,6 @@ def installed_matches(specs, records):
     return names
 
 
-def dependency_name(depend):
-    """The package name a ``depends`` entry of a record refers to."""
-    try:
-        return MatchSpec.parse(depend).name
-    except SpecError:
-        return depend.split()[0].lower() if depend.split() else depend
-
-
 def prune_extras(records, specs, keep_names=()):
     """Names of installed packages that no spec needs, directly or as a dependency of a needed one.
 
@@ -79,5 +74,5 @@ def prune_extras(records, specs, keep_names=()):
         needed.add(name)
         if by_name[name].get('depends') is None and 'depends' in by_name[name]:
             return []
-        wanted.extend(dependency_name(dep) for dep in by_name[name].get('depends') or ())
+        wanted.extend(spec_name(dep) for dep in by_name[name].get('depends') or ())
     return sorted(name for name in by_name if name not in needed)

@@ -1,16 +1,20 @@
 # -*- coding: utf-8 -*-
 # Copyright: macfleet.conda contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Read a conda installation without running conda: installed records, env names -> prefixes.
+"""Read a conda installation without running conda: its root, its configuration, env names -> prefixes.
 
-Reading ``conda-meta/*.json`` takes well under a millisecond where ``conda list`` costs ~0.3 s and
-``conda info`` ~0.5 s, and a converged fleet run should spawn no conda at all.
+``conda info`` costs ~0.5 s; the .condarc files, ``CONDA_*`` variables and ``environments.txt`` answer
+the same questions in well under a millisecond, and say so (Undecided) when only conda can tell.
+
+Private to this collection (not a public API), as the leading underscore says.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import is_env
 
 ROOT_NAMES = ('base', 'root')
 # The longest folder name APFS, HFS+ and ext4 allow, in bytes.
@@ -26,83 +30,6 @@ _YAML_INDICATORS = '-?:,[]{}#&*!|>\'"%@`'
 
 class Undecided(Exception):
     """The local files cannot answer with certainty; conda has to be asked."""
-
-
-def is_env(prefix):
-    """True when ``prefix`` is a conda env (conda's own test: it has ``conda-meta/history``)."""
-    return bool(prefix) and os.path.isfile(os.path.join(prefix, 'conda-meta', 'history'))
-
-
-class PrefixRecordError(Exception):
-    """A ``conda-meta/*.json`` that conda itself fails on: the env cannot be read, so nothing is decided."""
-
-    def __init__(self, msg, path):
-        super(PrefixRecordError, self).__init__(msg)
-        self.path = path
-
-
-def _corrupt(prefix, path, why):
-    return PrefixRecordError(
-        'The conda env at %s is corrupted: %s %s (conda fails the same way, with CorruptedEnvironmentError; '
-        'a conda process killed in the middle of a transaction leaves such a file). Reinstall that package '
-        '(conda install --force-reinstall) or recreate the env; nothing was changed.' % (prefix, path, why), path)
-
-
-def _foreign(prefix, path, why):
-    return PrefixRecordError(
-        '%s is not a conda package record: %s, and conda itself crashes on any such file in conda-meta. '
-        'Move it out of %s (only conda writes there); nothing was changed.'
-        % (path, why, os.path.join(prefix, 'conda-meta')), path)
-
-
-def _load_record(prefix, path):
-    """One record as conda's PrefixData._load_single_record reads it; None when conda ignores it."""
-    try:
-        with open(path, 'rb') as stream:
-            data = stream.read()
-    except OSError as exc:
-        raise PrefixRecordError('Cannot read %s: %s; conda cannot read this env either. Fix the file\'s '
-                                'permissions or move it out of %s; nothing was changed.'
-                                % (path, exc.strerror or exc, os.path.dirname(path)), path)
-    try:
-        record = json.loads(data)  # bytes: the encoding is detected like conda does
-    except ValueError as exc:  # bad JSON or bad UTF-8
-        raise _corrupt(prefix, path, 'is not valid JSON (%s)' % exc)
-    parts = os.path.basename(path)[:-len('.json')].rsplit('-', 2)
-    if len(parts) != 3:
-        raise _foreign(prefix, path, 'its file name is not <name>-<version>-<build>.json')
-    if not isinstance(record, dict):
-        raise _foreign(prefix, path, 'it holds a JSON %s, not an object' % type(record).__name__)
-    missing = [key for key in ('name', 'version', 'build') if key not in record]
-    if missing:
-        raise _foreign(prefix, path, 'it has no %s' % ' or '.join(missing))
-    if tuple(parts) != (record['name'], record['version'], record['build']):
-        return None  # conda: "Ignoring malformed prefix record"
-    return record
-
-
-def read_records(prefix):
-    """The installed package records of ``prefix`` (``conda-meta/*.json``), sorted by name.
-
-    Read exactly as conda reads them: every ``*.json`` not starting with ``._``; a record whose
-    name, version and build differ from its file name is ignored (conda warns and ignores it);
-    anything conda fails on (bad JSON or UTF-8, an unreadable file, a name that is not
-    ``name-version-build``, a record without name/version/build) raises PrefixRecordError, so no
-    decision is ever made from a partial read.
-    """
-    meta = os.path.join(prefix, 'conda-meta')
-    records = {}
-    try:
-        names = sorted(os.listdir(meta))
-    except OSError:
-        return []
-    for entry in names:
-        if not entry.endswith('.json') or entry.startswith('._'):
-            continue
-        record = _load_record(prefix, os.path.join(meta, entry))
-        if record is not None:
-            records[record['name']] = record
-    return [records[name] for name in sorted(records)]
 
 
 def bad_name_reason(name):
@@ -286,4 +213,15 @@ def locate_env(name, root, dirs, home):
     for prefix in registered_envs(home):
         if os.path.basename(os.path.normpath(prefix)) == name and is_env(prefix):
             raise Undecided('env %s is registered at %s, outside the known envs dirs' % (name, prefix))
+    return None
+
+
+def cached_depends(pkgs_dirs, dist_name):
+    """``depends`` of package ``dist_name`` from the first package cache holding it; None when none does."""
+    for folder in pkgs_dirs:
+        try:
+            with open(os.path.join(folder, dist_name, 'info', 'index.json'), 'rb') as stream:
+                return json.loads(stream.read().decode('utf-8')).get('depends') or []
+        except (OSError, ValueError):
+            continue
     return None

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conda_testbed.session import RECORDINGS
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_export_render import (
+from ansible_collections.macfleet.conda.plugins.module_utils._export_render import (
     ExportError, channel_name, dependency_order, environment_spec, package_channels, package_url,
     records_platform, render_environment, render_explicit, yaml_scalar)
 

@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: macfleet.conda contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Find conda and run it: argv lists, ``--json`` on everything that changes, errors as one paragraph."""
+"""Find conda and run it: argv lists, ``--json`` on everything that changes, errors as one paragraph.
+
+Private to this collection (not a public API), as the leading underscore says.
+"""
 from __future__ import annotations
 
 import json
@@ -9,7 +12,7 @@ import os
 import re
 import signal
 
-from ansible_collections.macfleet.conda.plugins.module_utils.conda_mask import mask, mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask, mask_text
 
 # Where Miniconda, Miniforge and Anaconda land on macOS (Homebrew casks included) and Linux,
 # checked in this order after the ``executable`` option and ``CONDA_EXE``; ``PATH`` comes last.
