@@ -466,7 +466,6 @@ class MatchSpec:
             out.append("[%s]" % ",".join(brackets))
         return "".join(out)
 
-
     def __repr__(self):
         return "MatchSpec(%r)" % str(self)
 
