@@ -10,7 +10,7 @@ invalid here when conda rejects it (and also when it is empty, which conda reads
 Matching is tri-state: ``True``/``False`` when the answer is certain, ``None`` when only
 conda can tell; callers must then ask conda.  Undecidable: channel globs/regexes, channels
 whose meaning depends on condarc (mirrors, channel_alias, default_channels, relative paths),
-package-file specs, url/features/track_features/extras/flags keys, record fields missing
+package-file specs, features/track_features/extras/flags keys, record fields missing
 from the record, and whatever conda itself would raise on while matching (``~=1``).
 
 The one toolkit for specs, channels, subdirs and package names: nothing else parses them.
@@ -358,6 +358,9 @@ _MATCHERS = {
     "md5": lambda v, s: _ExactMatch(v),
     "sha256": lambda v, s: _ExactMatch(v),
     "fn": lambda v, s: _ExactMatch(v),
+    # conda install cannot take a url in brackets (ParseError, "Could not parse explicit URL"): an
+    # installed record's own url is the only answer there is
+    "url": lambda v, s: _ExactMatch(v),
     "license": lambda v, s: _GlobMatch(v, s, lower_spec=True, lower_record=True),
     "license_family": lambda v, s: _GlobMatch(v, s, lower_spec=True, lower_record=True),
 }

@@ -211,15 +211,22 @@ class ModuleRun(object):
         return self.records(prefix)
 
     def prune(self, prefix, records, specs):
-        """Remove what no spec needs, in one ``conda remove``; returns ``(actions, records after)``."""
+        """Remove what no spec needs, in one ``conda remove``; returns ``(actions, records after)``.
+
+        Check mode asks conda (``--dry-run``) when the env on disk is the one pruned: conda may relink
+        what it keeps (real conda 26.7 relinks pip when removing beside it), and the prediction must
+        be exact. After a predicted create or install there is nothing on disk to ask about yet.
+        """
         extras = prune_extras(records, specs, ROOT_ESSENTIALS if self.is_root(prefix) else ())
         if not extras:
             return transaction.no_actions(), records
-        if self.module.check_mode:
+        on_disk = prefix_reader.is_env(prefix) and _package_keys(self.records(prefix)) == _package_keys(records)
+        if self.module.check_mode and not on_disk:
             actions = transaction.removal_of([rec for rec in records if rec['name'] in extras])
             return actions, transaction.apply(records, actions)
-        document = self.conda(self.runner.remove, prefix=prefix, names=extras)
-        return transaction.actions_of(document), self.records(prefix)
+        document = self.conda(self.runner.remove, prefix=prefix, names=extras, dry_run=self.module.check_mode)
+        actions = transaction.actions_of(document)
+        return actions, self.after(prefix, records, actions, document)
 
 
 class StateModule(object):

@@ -21,6 +21,12 @@ Now as strict as conda:
 - Env names (config.Context; conda/core/prefix_data.py ``from_name``, ``validate_name``): a path
   separator is refused; a new name with ``/``, space, ``:`` or ``#`` is refused.
 - Unknown options: argparse's usage error, exit 2, as conda.
+- A command-line spec naming a package file in brackets (``numpy[url="file:///.../x.tar.bz2"]``) is read
+  as the path of an explicit package and fails with ``ParseError: Could not parse explicit URL``
+  (transact.parse_specs; seen with real conda 26.7.1 built from conda's source, 2026-12-03).
+- Removing beside pip: real conda 26.7.1 relinks pip (unlinks and links the same build) when it removes
+  packages next to it from an env made from the test bed's channel; the stand-in does not. Tests compare
+  the net change (and the modules' check mode asks ``conda remove --dry-run``, so both predict exactly).
 
 Still kinder than conda, and why that is safe for these tests:
 - History in the pre-4.4 form (``# install specs: a,b``) is not read; neither this stand-in nor

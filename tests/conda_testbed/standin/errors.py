@@ -42,6 +42,10 @@ class ArgumentError(CondaError):
     exit_code = 2
 
 
+class ParseError(CondaError):
+    pass
+
+
 class CondaEnvironmentError(CondaError):
     pass
 

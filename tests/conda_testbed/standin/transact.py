@@ -132,6 +132,12 @@ class Transaction:
 
     # -- commands --------------------------------------------------------------------------
     def parse_specs(self, texts) -> list:
+        for text in texts:
+            # conda reads a command-line spec naming a package file in its url key as the path of an
+            # explicit package and fails (real conda 26.7: numpy[url="file:///.../x.tar.bz2"]).
+            if text.rstrip('"\']').endswith(('.tar.bz2', '.conda')) and '[' in text:
+                raise errors.ParseError('Could not parse explicit URL: file://'
+                                        + os.path.normpath(os.path.abspath(text)))
         return [spec_mod.parse(t) for t in texts]
 
     def target(self) -> Path:

@@ -83,15 +83,18 @@ def test_spec_name_used_without_name_option(fake_conda, run_module):
 @pytest.mark.parametrize('check', [False, True], ids=['run', 'check'])
 def test_prune_removes_what_no_spec_needs(fake_conda, run_module, check):
     prefix = fake_conda.env('myenv')
-    if not check:
-        fake_conda.expect(['remove', '-y', 'toolz'], _remove_doc(prefix, ('toolz', '0.11.2', 'pyh3e3cb63_0')),
+    answer = _remove_doc(prefix, ('toolz', '0.11.2', 'pyh3e3cb63_0'))
+    if check:  # the env on disk is the one pruned: conda predicts exactly what it would relink too
+        fake_conda.expect(['remove', '--dry-run', 'toolz'], answer)
+    else:
+        fake_conda.expect(['remove', '-y', 'toolz'], answer,
                           (prefix / 'conda-meta' / 'toolz-0.11.2-pyh3e3cb63_0.json').unlink)
     result = run_module(conda_env, {'name': 'myenv', 'packages': ['numpy'], 'prune': True}, check=check, diff=True)
     assert result['changed'] is True
     assert _names(result['actions']['unlinked']) == ['toolz==0.11.2']
     assert result['diff']['after'].splitlines() == [
         'numpy==1.19.2=py39hf4c9891_0', 'pip==23.3=pyhdba3a45_0', 'python==3.9.18=h2860985_0']
-    assert (fake_conda.calls == []) is check
+    assert len(fake_conda.calls) == 1
 
 
 def test_prune_in_check_mode_after_a_predicted_install_uses_fetched_depends(fake_conda, run_module):
