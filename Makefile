@@ -39,9 +39,10 @@ sanity: stage
 	    --requirements --python 3.9 --test compile --test import; \
 	else echo "sanity: no Python 3.9 here, module code checked on 3.11 only"; fi
 
-# Unit, contract and integration tests in one pytest run, spread over the machine's cores.
+# Unit, contract and integration tests, and the benchmark harness's own unit tests, in one pytest
+# run spread over the machine's cores.
 pytest: venv
-	$(BIN)/pytest -n auto --dist loadfile tests
+	$(BIN)/pytest -n auto --dist loadfile tests benchmarks
 
 molecule: stage
 	@if ls extensions/molecule/*/molecule.yml >/dev/null 2>&1; then \
@@ -51,8 +52,10 @@ molecule: stage
 demo: stage
 	$(BIN)/python tests/bin/demo.py
 
+# What a converged fleet run costs (README, Benchmarks): `make bench BENCH_ARGS=--quick` for a smoke run.
+BENCH_ARGS ?=
 bench: stage
-	$(BIN)/python tests/bin/bench.py
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf build tests/output .pytest_cache

@@ -1,4 +1,4 @@
-"""What users install: the built collection carries the content and none of the test bed."""
+"""What users install: the built collection carries the content, none of the test bed and no benchmarks."""
 from __future__ import annotations
 
 import subprocess
@@ -9,7 +9,7 @@ from pathlib import Path
 from conda_testbed.session import ROOT
 
 
-def test_the_tarball_ships_plugins_role_and_playbooks_but_no_test_bed(tmp_path):
+def test_the_tarball_ships_plugins_role_and_playbooks_but_no_test_bed_nor_benchmarks(tmp_path):
     galaxy = Path(sys.executable).parent / 'ansible-galaxy'
     subprocess.run([str(galaxy), 'collection', 'build', '--output-path', str(tmp_path), str(ROOT)],
                    check=True, capture_output=True)
@@ -22,5 +22,6 @@ def test_the_tarball_ships_plugins_role_and_playbooks_but_no_test_bed(tmp_path):
                     'playbooks/site.yml', 'meta/runtime.yml', 'CHANGELOG.rst'):
         assert shipped in names
     leaked = [name for name in names
-              if name.split('/')[0] in ('tests', 'extensions', 'build', '.venv') or 'standin' in name]
+              if name.split('/')[0] in ('tests', 'benchmarks', 'extensions', 'build', '.venv')
+              or 'standin' in name]
     assert leaked == []

@@ -1,7 +1,8 @@
 """``make bench``: what a converged run of macfleet.conda costs, beside Ansible's floor and the usual way.
 
-Prints Markdown tables and ``name=value`` lines (see tests/benchmarks/). Set MACFLEET_CONDA_EXE to a
-real conda to measure it instead of the test bed's stand-in. No assertion on time is made anywhere.
+Run as ``python -m benchmarks`` from the repository's top (``make bench`` does). Prints Markdown tables
+and ``name=value`` lines. Set MACFLEET_CONDA_EXE to a real conda to measure it instead of the test bed's
+stand-in. No assertion on time is made anywhere.
 """
 from __future__ import annotations
 
@@ -12,15 +13,10 @@ import shutil
 import sys
 import time
 
-TESTS = pathlib.Path(__file__).resolve().parents[1]
-ROOT = TESTS.parent
-sys.path.insert(0, str(TESTS))
-
-# pylint: disable=wrong-import-position
-from benchmarks import machine, report, scenarios, summary  # noqa: E402
-from benchmarks.runs import Bench  # noqa: E402
-from benchmarks.timing import Sample, interleaved  # noqa: E402
-from benchmarks.workload import MAX_PACKAGES  # noqa: E402
+from benchmarks import ROOT, machine, report, scenarios, summary
+from benchmarks.runs import Bench
+from benchmarks.timing import Sample, interleaved
+from benchmarks.workload import MAX_PACKAGES
 
 
 def counts(text: str) -> list:
