@@ -40,6 +40,10 @@ class ActionModule(MaskedModuleAction):
             spec = yaml.safe_load(base64.b64decode(read['content']).decode('utf-8'))
         except (ValueError, yaml.YAMLError) as exc:
             raise Refusal('Environment file %s is not valid YAML: %s' % (path, ' '.join(str(exc).split())))
+        if not isinstance(spec, dict):
+            # the argument spec would say only "unable to convert to dict", without the file's name
+            raise Refusal('Environment file %s must be a mapping (name, channels, dependencies), not a %s; '
+                          'nothing was changed (conda was not run).' % (path, type(spec).__name__))
         self._file = path
         args.pop('file')
         args['spec'] = spec

@@ -74,6 +74,19 @@ def _is_executable(path):
     return os.path.isfile(path) and os.access(path, os.X_OK)
 
 
+def not_executable_reason(path):
+    """Why ``path`` cannot be run as conda, in a few words."""
+    if not os.path.lexists(path):
+        return 'nothing is there'
+    if not os.path.exists(path):
+        return 'a broken symlink'
+    if os.path.isdir(path):
+        return 'it is a folder'
+    if not os.path.isfile(path):
+        return 'it is not a regular file'
+    return 'it is not executable by this user (mode %s)' % oct(os.stat(path).st_mode & 0o7777)[2:].zfill(4)
+
+
 def parse_json(stdout):
     """The result document of a ``--json`` run, skipping progress records and any text noise; None if none."""
     text = (stdout or '').replace('\x00', '\n')
@@ -142,18 +155,21 @@ def describe_failure(what, document, stderr, executable=None, rc=None):
         message = document.get('message') or document.get('error') or ''
     else:
         name, message = exception_from_text(stderr)
+    lines = [line.strip() for line in (stderr or '').splitlines() if line.strip()]
     if name == TOS_EXCEPTION:
-        return name, message, '%s failed: %s' % (what, tos_advice(message))
+        return name, message, mask_text('%s failed: %s%s' % (what, tos_advice(message), _ran(executable, rc, [])))
     if name == 'PackagesNotFoundInChannelsError' and document:
-        story = 'package(s) not available from the channels: %s (searched %s)' % (
-            ', '.join(document.get('packages') or ()), ', '.join(document.get('channel_urls') or ()))
+        packages = ', '.join(document.get('packages') or ())
+        searched = ', '.join(document.get('channel_urls') or ())
+        story = ('package(s) not available from the channels: %s (searched %s); check the names and versions, '
+                 'or add the channel that has them' % (packages, searched))
     elif name == 'UnavailableInvalidChannel' and document:
-        story = 'channel %s is unreachable or not a conda channel (%s)' % (
-            document.get('channel_url'), document.get('reason') or document.get('status_code'))
+        reason = document.get('reason') or document.get('status_code')
+        story = ('channel %s is unreachable or not a conda channel (%s); check its URL, and the network and '
+                 'proxy settings of the host' % (document.get('channel_url'), reason))
     elif name:
         story = '%s: %s' % (name, _paragraph(message))
     else:
-        lines = [line.strip() for line in (stderr or '').splitlines() if line.strip()]
         if executable is None:
             story = 'conda printed no JSON result%s' % (': %s' % lines[-1] if lines else '')
         else:
@@ -162,7 +178,16 @@ def describe_failure(what, document, stderr, executable=None, rc=None):
                      % (executable, exit_status(rc),
                         'last lines of stderr: %s' % ' | '.join(lines[-3:]) if lines else 'stderr was empty',
                         executable))
-    return name, message, mask_text('%s failed: %s' % (what, _paragraph(story)))
+        return name, message, mask_text('%s failed: %s' % (what, _paragraph(story)))
+    return name, message, mask_text('%s failed: %s%s' % (what, _paragraph(story), _ran(executable, rc, lines)))
+
+
+def _ran(executable, rc, stderr_lines):
+    """`` (EXE, exit code N; last lines of stderr: ...)``: which conda answered, and how it ended."""
+    if executable is None:
+        return ''
+    said = ' | '.join(stderr_lines[-3:])
+    return ' (%s, %s%s)' % (executable, exit_status(rc), '; last lines of stderr: %s' % said if said else '')
 
 
 class CondaRunner(object):

@@ -22,7 +22,7 @@ from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import (
     ROOT_ESSENTIALS, parse_specs, prune_extras)
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_runner import (
-    INSTALL_LOCATIONS, CondaError, CondaRunner, find_conda)
+    INSTALL_LOCATIONS, CondaError, CondaRunner, find_conda, not_executable_reason)
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import SpecError
 
 # The options of every module that runs a conda transaction (see the doc fragment's TRANSACTION).
@@ -37,6 +37,10 @@ def missing_env(prefix, described, consequence):
     """What to say when there is no env at ``prefix`` (conda's test: ``conda-meta/history``), or None."""
     if prefix_reader.is_env(prefix):
         return None
+    if prefix and os.path.isdir(prefix):
+        return mask_text('There is no conda env %s: the folder exists but has no conda-meta/history, so it is not '
+                         'an env (conda_env creates envs only where nothing is, or in an empty folder); %s'
+                         % (described, consequence))
     return mask_text('The conda env %s does not exist (no conda-meta/history); %s' % (described, consequence))
 
 
@@ -53,16 +57,17 @@ class ModuleRun(object):
 
     def __init__(self, module):
         self.module = module
+        self._watched = None
         module.no_log_values.update(secrets_in(module.params.get('channels')))
-        executable = find_conda(module.params.get('executable'), which=module.get_bin_path)
+        given = module.params.get('executable')
+        executable = find_conda(given, which=module.get_bin_path)
         if not executable:
             self.fail('conda not found: %s. Set the executable option to the conda to use.' % (
-                'no executable at %s' % module.params['executable'] if module.params.get('executable')
+                'no executable at %s (%s)' % (given, not_executable_reason(given)) if given
                 else 'CONDA_EXE is unset and none of %s nor PATH has one' % ', '.join(INSTALL_LOCATIONS)))
         self.runner = CondaRunner(module, executable)
         self._root = conda_root.root_from_executable(executable)
         self._info = None
-        self._watched = None
         self._root_checked = False
 
     # -- reporting -----------------------------------------------------------------------------

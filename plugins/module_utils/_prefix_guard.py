@@ -43,15 +43,23 @@ def _protected(path, root, homes):
     return None
 
 
+def relative_prefix_refusal(prefix, consequence='nothing was changed.'):
+    """Why a relative ``prefix`` is refused (it would be taken from the module's working folder), or None."""
+    if not prefix or os.path.isabs(prefix):
+        return None
+    return ('prefix %r must be an absolute path (a relative one would land beside the playbook run); give the '
+            'full path of the env, for example /opt/miniconda3/envs/myenv; %s' % (prefix, consequence))
+
+
 def prefix_refusal(prefix, root=None, home=None):
     """Why ``conda_env`` must not install into ``prefix``, or None when it may.
 
     An env may be created only where nothing is or in an empty folder, never in a system or home
     folder nor in the root prefix's parent; ``prefix`` must be absolute.
     """
-    if not os.path.isabs(prefix):
-        return ('prefix %r must be an absolute path (a relative one would land beside the playbook run); '
-                'give the full path of the env, for example /opt/miniconda3/envs/myenv' % prefix)
+    relative = relative_prefix_refusal(prefix)
+    if relative:
+        return relative
     homes = set()
     for candidate in (home, os.environ.get('HOME'), os.path.expanduser('~')):
         if candidate and os.path.isabs(candidate):

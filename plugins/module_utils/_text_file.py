@@ -56,12 +56,26 @@ def _write_atomically(module, dest, data):
             os.unlink(temp)
 
 
+def _not_a_folder(folder):
+    """The nearest existing ancestor of ``folder`` (itself included) when it is not a folder, else None."""
+    while folder and not os.path.lexists(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+    return folder if folder and not os.path.isdir(folder) else None
+
+
 def put_text(module, dest, text, backup=False):
     """Make ``dest`` hold ``text`` (UTF-8) with the task's mode/owner/group; nothing written in check mode."""
     if os.path.isdir(dest):
         module.fail_json(msg='dest %s is a directory; give the path of the file to write.' % dest, dest=dest)
     folder = os.path.dirname(dest) or '.'
     if not os.path.isdir(folder):
+        blocker = _not_a_folder(folder)
+        if blocker:
+            module.fail_json(msg='Cannot write %s: %s is a file, not a folder; choose a dest in a folder, or move '
+                                 'that file away; nothing was written.' % (dest, blocker), dest=dest)
         module.fail_json(msg='The folder of dest (%s) does not exist; create it first (ansible.builtin.file '
                              'state=directory).' % folder, dest=dest)
     before = read_text(dest)

@@ -31,7 +31,7 @@ options:
     aliases: [name]
   prefix:
     description:
-      - Absolute path of the env to export.
+      - Absolute path of the env to export; a relative path is refused.
     type: path
   dest:
     description:
@@ -179,6 +179,7 @@ from ansible_collections.macfleet.conda.plugins.module_utils._export_render impo
     ExportError, environment_spec, records_platform, render_environment, render_explicit)
 from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
     EXECUTABLE_OPTION, ModuleRun, missing_env)
+from ansible_collections.macfleet.conda.plugins.module_utils._prefix_guard import relative_prefix_refusal
 from ansible_collections.macfleet.conda.plugins.module_utils._text_file import put_text
 
 # platform.system(), platform.machine() -> conda's subdir
@@ -193,8 +194,11 @@ def target(module):
     A prefix needs no conda: only a name is resolved through the installation's configuration.
     """
     params = module.params
+    relative = relative_prefix_refusal(params['prefix'], 'nothing was exported.')
+    if relative:
+        module.fail_json(msg=relative)
     if params['prefix']:
-        prefix = os.path.abspath(params['prefix'])
+        prefix = os.path.normpath(params['prefix'])
         name = os.path.basename(os.path.normpath(prefix))
         described = 'at %s' % prefix
     else:

@@ -110,11 +110,10 @@ conda_error:
   sample: {exception_name: UnsatisfiableError, conda_message: "...", rc: 1, cmd: [conda, install]}
 '''
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import installed_matches, split_by_verdict
+from ansible_collections.macfleet.conda.plugins.module_utils._prefix_guard import relative_prefix_refusal
 from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
     EXECUTABLE_OPTION, TRANSACTION_OPTIONS, StateModule)
 
@@ -132,10 +131,7 @@ class CondaPackage(StateModule):
                     'example [numpy=1.19.2]) or update_all=true; nothing was changed.')
         if params['update_all'] and params['state'] == 'absent':
             return 'update_all cannot be combined with state=absent.'
-        if params['prefix'] and not os.path.isabs(params['prefix']):
-            return ('prefix %r must be an absolute path; give the full path of the env, for example '
-                    '/opt/miniconda3/envs/myenv; nothing was changed.' % params['prefix'])
-        return None
+        return relative_prefix_refusal(params['prefix'])
 
     def state(self):
         return 'update_all' if self.params['update_all'] else self.params['state']

@@ -7,6 +7,7 @@ As a command that serves until killed (demo, molecule):
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import functools
 import http.server
@@ -15,7 +16,7 @@ import pathlib
 import signal
 import sys
 import threading
-from typing import Iterator, List, Optional
+from typing import Iterator, List, Optional, Tuple
 
 LOOPBACK = '127.0.0.1'
 
@@ -27,9 +28,33 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         """Drop the access log line."""
 
 
-def make_server(path: pathlib.Path, port: int = 0) -> http.server.ThreadingHTTPServer:
-    """A threading HTTP server for ``path`` on 127.0.0.1 (``port`` 0: an ephemeral port)."""
-    handler = functools.partial(QuietHandler, directory=str(path))
+class BasicAuthHandler(QuietHandler):
+    """A quiet file handler that answers 401 unless the request carries the expected basic credentials."""
+
+    expected = ''
+
+    def do_GET(self) -> None:  # noqa: N802 (stdlib's name)
+        """Serve the file only to a request with the right ``Authorization: Basic`` header."""
+        if self.headers.get('Authorization') != 'Basic ' + self.expected:
+            self.send_response(401)
+            self.send_header('WWW-Authenticate', 'Basic realm="testbed"')
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+def make_server(path: pathlib.Path, port: int = 0,
+                credentials: Optional[Tuple[str, str]] = None) -> http.server.ThreadingHTTPServer:
+    """A threading HTTP server for ``path`` on 127.0.0.1 (``port`` 0: an ephemeral port).
+
+    With ``credentials`` (user, password) every request needs them as HTTP basic auth.
+    """
+    handler_class = QuietHandler
+    if credentials:
+        token = base64.b64encode(('%s:%s' % credentials).encode()).decode()
+        handler_class = type('CredentialsHandler', (BasicAuthHandler,), {'expected': token})
+    handler = functools.partial(handler_class, directory=str(path))
     return http.server.ThreadingHTTPServer((LOOPBACK, port), handler)
 
 
@@ -39,9 +64,9 @@ def base_url(server: http.server.ThreadingHTTPServer) -> str:
 
 
 @contextlib.contextmanager
-def serve_directory(path: pathlib.Path) -> Iterator[str]:
+def serve_directory(path: pathlib.Path, credentials: Optional[Tuple[str, str]] = None) -> Iterator[str]:
     """Serve ``path`` from a background thread while the block runs; yield its base URL."""
-    server = make_server(pathlib.Path(path))
+    server = make_server(pathlib.Path(path), credentials=credentials)
     thread = threading.Thread(target=server.serve_forever, name='testbed-http', daemon=True)
     thread.start()
     try:
