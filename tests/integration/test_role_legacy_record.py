@@ -3,19 +3,24 @@
 0.1.0 wrote ``<prefix>/conda-meta/macfleet-miniconda.json``; conda takes every ``conda-meta/*.json``
 for a package record and crashed on it (recordings 72-76, 125). The next run moves the record out,
 conda works again, and the install it describes is left alone.
+
+With ``MACFLEET_MINICONDA_INSTALLER`` set (conda_testbed.session) the conda root is installed from that
+real installer, with ``MACFLEET_CONDA_CHANNEL`` (default: the test bed's channel) and the classic
+solver, as in test_role_install.py: real conda itself then shows the crash and the repair.
 """
 from __future__ import annotations
 
 import getpass
 import json
 import os
+import pathlib
 import subprocess
 import sys
 
 import pytest
 
-from conda_testbed.session import COLLECTIONS
-from conda_testbed.installer import build_installer
+from conda_testbed.session import COLLECTIONS, REAL_CHANNEL, REAL_INSTALLER
+from conda_testbed.installer import build_installer, given_installer
 from conda_testbed.playbook_runner import AnsibleRunner
 from conda_testbed.serve import serve_directory
 
@@ -26,16 +31,24 @@ PLAY = [{'hosts': 'localhost', 'gather_facts': False, 'roles': [{'role': 'macfle
 
 @pytest.fixture(scope='module')
 def served(tmp_path_factory, testbed_channel):
+    """The installer served on 127.0.0.1: ``(base_url, {file name: sha256}, version)``.
+
+    The test bed's VERSION, or the real installer the switch names.
+    """
     www = tmp_path_factory.mktemp('www')
-    path, sha256 = build_installer(www, version=VERSION, channel=testbed_channel)
+    if REAL_INSTALLER:
+        path, sha256, version = given_installer(www, pathlib.Path(REAL_INSTALLER))
+    else:
+        version = VERSION
+        path, sha256 = build_installer(www, version=VERSION, channel=testbed_channel)
     with serve_directory(www) as base_url:
-        yield base_url, {path.name: sha256}
+        yield base_url, {path.name: sha256}, version
 
 
 @pytest.fixture
 def host(tmp_path, served, channel_url):
-    """Runs the role with base packages and one env, the way site.yml does; returns (run, prefix)."""
-    base_url, checksums = served
+    """Runs the role with base packages and one env, the way site.yml does; returns (run, prefix, home)."""
+    base_url, checksums, version = served
     home = tmp_path / 'home'
     home.mkdir()
     runner = AnsibleRunner(COLLECTIONS, tmp_path, env={'ANSIBLE_PIPELINING': '1', 'HOME': str(home)})
@@ -43,14 +56,19 @@ def host(tmp_path, served, channel_url):
         'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
     prefix = tmp_path / 'miniconda3'
 
+    extra = {
+        'miniconda_version': version, 'miniconda_mirror_url': base_url,
+        'miniconda_sha256': checksums, 'miniconda_prefix': str(prefix),
+        'miniconda_owner': getpass.getuser(), 'miniconda_channels': [REAL_CHANNEL or channel_url],
+        'miniconda_base_packages': ['toolz'],
+        'miniconda_environments': [{'name': 'e1', 'python': '3.9'}],
+    }
+    if REAL_INSTALLER:
+        # Every conda has the classic solver; a conda built from source has no libmamba.
+        extra['miniconda_condarc_extra'] = {'solver': 'classic'}
+
     def run(check: bool = False):
-        return runner.run_playbook(PLAY, check=check, extra_vars={
-            'miniconda_version': VERSION, 'miniconda_mirror_url': base_url,
-            'miniconda_sha256': checksums, 'miniconda_prefix': str(prefix),
-            'miniconda_owner': getpass.getuser(), 'miniconda_channels': [channel_url],
-            'miniconda_base_packages': ['toolz'],
-            'miniconda_environments': [{'name': 'e1', 'python': '3.9'}],
-        })
+        return runner.run_playbook(PLAY, check=check, extra_vars=extra)
     return run, prefix, home
 
 
