@@ -167,6 +167,11 @@ def describe_failure(what, document, stderr, executable=None, rc=None):
         reason = document.get('reason') or document.get('status_code')
         story = ('channel %s is unreachable or not a conda channel (%s); check its URL, and the network and '
                  'proxy settings of the host' % (document.get('channel_url'), reason))
+    elif name == 'CondaHTTPError' and document and document.get('url'):
+        # conda names the repodata file it could not fetch (recording 118)
+        story = ('channel %s could not be fetched (HTTP %s %s); check its URL and credentials, and the network '
+                 'and proxy settings of the host' % (document['url'], document.get('status_code'),
+                                                     document.get('reason')))
     elif name:
         story = '%s: %s' % (name, _paragraph(message))
     else:

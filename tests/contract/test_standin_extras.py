@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from conda_testbed.session import RECORDINGS
+
 
 def test_tos_gate_then_accept(bed):
     url = 'https://repo.anaconda.com/pkgs/main'
@@ -15,7 +17,23 @@ def test_tos_gate_then_accept(bed):
     assert accepted.returncode == 0 and url in accepted.stdout
     after = json.loads(bed.run(['create', '--json', '-y', '-n', 'x', 'python', '--override-channels',
                                 '-c', url]).stdout)
-    assert after['exception_name'] == 'UnavailableInvalidChannel'   # offline, but past the gate
+    assert after['exception_name'] == 'CondaHTTPError'   # offline (no host is reachable), but past the gate
+
+
+def test_an_unreachable_channel_fails_as_recording_118_shows(bed):
+    """conda cannot reach the channel's host: CondaHTTPError, HTTP 000, the subdir's repodata URL."""
+    recorded = json.loads((RECORDINGS / '118_env_create_nodefaults_json.json').read_text())
+    run = bed.run(['create', '--json', '-y', '-n', 'x', 'python', '--override-channels', '-c',
+                   'https://conda.anaconda.org/nodefaults'])
+    body = json.loads(run.stdout)
+    assert run.returncode == 1
+    assert sorted(body) == sorted(recorded)
+    for key in ('exception_name', 'exception_type', 'reason', 'status_code', 'elapsed_time', 'json'):
+        assert body[key] == recorded[key], key
+    # the recording machine's subdir is linux-64; this host's may differ
+    subdir = body['url'].split('/')[-2]
+    assert body['url'] == recorded['url'].replace('linux-64', subdir)
+    assert body['message'] == recorded['message'].replace('linux-64', subdir)
 
 
 def test_call_log_counts_processes(bed):

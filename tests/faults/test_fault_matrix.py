@@ -31,6 +31,9 @@ ROLE = 'macfleet.conda.miniconda'
 # Left out of the snapshot, relative to a snapshot root: conda's download caches (filled by any solve,
 # dry runs included) and Ansible's own folder in HOME (the controller is this host). Not the host's state.
 CACHES = ('pkgs/cache', '.cache/conda', '.ansible')
+# Files conda touches in any run that may create an env, failed ones included: the writability probe of
+# an envs dir (conda/gateways/disk/create.py, create_envs_directory; real conda 26.7 leaves it).
+CONDA_PROBES = ('.conda_envs_dir_test',)
 # Markers of a crash rather than a message: a Python traceback, or Ansible's wrapper of a module crash.
 CRASHES = ('Traceback (most recent call last)', 'MODULE FAILURE')
 
@@ -71,7 +74,8 @@ def _snapshot(*roots) -> dict:
             continue
         for path in root.rglob('*'):
             relative = path.relative_to(root).as_posix()
-            if any(relative == cache or relative.startswith(cache + '/') for cache in CACHES):
+            if any(relative == cache or relative.startswith(cache + '/') for cache in CACHES) \
+                    or path.name in CONDA_PROBES:
                 continue
             info = path.lstat()
             kind = 'link' if path.is_symlink() else 'dir' if path.is_dir() else 'file'

@@ -27,6 +27,10 @@ Now as strict as conda:
 - Removing beside pip: real conda 26.7.1 relinks pip (unlinks and links the same build) when it removes
   packages next to it from an env made from the test bed's channel; the stand-in does not. Tests compare
   the net change (and the modules' check mode asks ``conda remove --dry-run``, so both predict exactly).
+- A channel on a host it cannot reach (there is no network here): ``CondaHTTPError`` HTTP 000
+  CONNECTION FAILED for the subdir's ``current_repodata.json``, token included, as recording 118 and
+  real conda 26.7.1 for a refused connection (it was ``UnavailableInvalidChannel`` before; found by the
+  fault matrix against real conda, 2026-12-03).
 
 Still kinder than conda, and why that is safe for these tests:
 - History in the pre-4.4 form (``# install specs: a,b``) is not read; neither this stand-in nor
@@ -48,6 +52,10 @@ Still kinder than conda, and why that is safe for these tests:
 - Symlinks: linker.py recreates every ``softlink`` as a link, where conda copies the target of an
   absolute link that points outside the package (recordings 77-93, README item 17). No package of
   the test bed's channel has such a link.
+- ``envs/.conda_envs_dir_test``: conda touches this writability probe of the envs dir in a create,
+  failed ones too (conda/gateways/disk/create.py ``create_envs_directory``); the stand-in does not.
+  It is conda's, empty, and never read by the collection; the fault matrix leaves it out of its
+  "host unchanged" snapshot.
 - Unexpected-error reports carry a short traceback of the stand-in, not conda's frames; tests
   compare the exception's name and message, never the traceback.
 """

@@ -80,11 +80,20 @@ def repodata_path(channel: Channel, subdir: str) -> Path:
     return channel.path() / subdir / 'repodata.json'
 
 
-def check_available(channel: Channel) -> None:
-    """Raise conda's UnavailableInvalidChannel for channels the stand-in cannot read."""
+def check_available(channel: Channel, subdir: str) -> None:
+    """Raise what conda raises for a channel the stand-in cannot read.
+
+    A remote one: the host cannot be reached (no network here), conda's CondaHTTPError with HTTP 000
+    for the platform subdir's repodata (recording 118; real conda 26.7 says the same for a refused
+    connection). A local one without ``noarch/repodata.json``: UnavailableInvalidChannel.
+    """
     if not channel.is_local:
-        raise errors.UnavailableInvalidChannel(channel.name, channel.base_url,
-                                               f'{channel.base_url}/noarch/repodata.json')
+        # the URL conda fetched, token included (real conda 26.7 prints it so; the modules mask it)
+        url = f'{channel.url}/{subdir}/current_repodata.json'
+        host = urlsplit(url).hostname
+        raise errors.CondaHTTPError(url, f"ConnectionError(MaxRetryError(\"Max retries exceeded with url: "
+                                         f"{urlsplit(url).path} (Caused by NewConnectionError('Failed to establish "
+                                         f"a new connection to {host}'))\"))")
     noarch = repodata_path(channel, 'noarch')
     if not noarch.is_file():
         raise errors.UnavailableInvalidChannel(channel.name, channel.base_url, str(noarch))

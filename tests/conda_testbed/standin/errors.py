@@ -166,6 +166,18 @@ class UnavailableInvalidChannel(CondaError):
             response_details='\n<<FILE 404 None\n< Elapsed: 00:00.000049\n\n', status_code=404)
 
 
+class CondaHTTPError(CondaError):
+    """A channel on a host that cannot be reached: the stand-in has no network (recording 118)."""
+
+    def __init__(self, url: str, caused_by: str):
+        message = (f'HTTP 000 CONNECTION FAILED for url <{url}>\nElapsed: -\n\n'
+                   'An HTTP error occurred when trying to retrieve this URL.\n'
+                   'HTTP errors are often intermittent, and a simple retry will get you on your way.\n'
+                   f"'{url.replace('://', '//', 1).rsplit('/', 1)[0]}'\n")
+        super().__init__(message, caused_by=caused_by, elapsed_time='-', json={}, reason='CONNECTION FAILED',
+                         response_details='', status_code='000', url=url)
+
+
 class CondaToSNonInteractiveError(CondaError):
     def __init__(self, channel_urls):
         accept = [f'conda tos accept --override-channels --channel {url}' for url in channel_urls]

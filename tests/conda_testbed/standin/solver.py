@@ -26,7 +26,7 @@ class Index:
 
     def __init__(self, channels: list, subdir: str):
         for channel in channels:
-            channel_mod.check_available(channel)
+            channel_mod.check_available(channel, subdir)
         self.channels, self.subdir = channels, subdir
         self.sparse = []
         self.records: dict[tuple, tuple[dict, str]] = {}
