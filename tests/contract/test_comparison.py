@@ -19,9 +19,33 @@ def faithful(stem):
     return rec.exit_code, rec.stdout, rec.stderr
 
 
+def _damaged(stdout: str) -> str:
+    """``stdout`` with its content broken the way a wrong stand-in would: a JSON document loses its
+    last key, a text output its last non-empty line, an empty output gains one."""
+    doc = None
+    try:
+        doc = json.loads(stdout)
+    except ValueError:
+        pass
+    if isinstance(doc, dict) and doc:
+        doc.pop(list(doc)[-1])
+        return json.dumps(doc)
+    if isinstance(doc, list) and doc:
+        return json.dumps(doc[:-1])
+    lines = stdout.splitlines()
+    kept = [i for i, line in enumerate(lines) if line.strip()]
+    if not kept:
+        return 'unexpected output'
+    return '\n'.join(lines[:kept[-1]] + lines[kept[-1] + 1:])
+
+
 @pytest.mark.parametrize('stem', sorted(RECORDINGS))
-def test_recording_matches_itself(stem):
-    assert compare(RECORDINGS[stem], *faithful(stem), IDENTITY) == []
+def test_each_recording_accepts_its_own_output_and_rejects_a_damaged_one(stem):
+    """No false alarm on faithful output, and no shape of recording that the comparison cannot check."""
+    code, stdout, stderr = faithful(stem)
+    assert compare(RECORDINGS[stem], code, stdout, stderr, IDENTITY) == []
+    assert compare(RECORDINGS[stem], code + 1, stdout, stderr, IDENTITY) == ['exit code %d != %d' % (code + 1, code)]
+    assert compare(RECORDINGS[stem], code, _damaged(stdout), stderr, IDENTITY), 'damaged stdout passed'
 
 
 def test_missing_key_fails():
