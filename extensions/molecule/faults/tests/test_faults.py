@@ -14,7 +14,12 @@ def test_mismatch_unreachable_and_unverified_installed_nothing(host):
 
 
 def test_no_installer_is_left_behind(host):
-    assert host.run("find /tmp -maxdepth 1 -name 'macfleet-conda.*'").stdout.strip() == ''
+    # converge.yml runs the role with this TMPDIR; every failed run must have removed its download folder
+    tmp = WORK / 'tmp'
+    assert host.file(str(tmp)).is_directory
+    leftovers = host.run("find %s \\( -name 'macfleet-conda.*' -o -name 'Miniconda3-*.sh' \\) -print", str(tmp))
+    assert leftovers.rc == 0, leftovers.stderr
+    assert leftovers.stdout.strip() == ''
 
 
 def test_half_installed_prefix_was_repaired(host):
