@@ -20,6 +20,7 @@ from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import 
 EXPLICIT_HEADER = ('# This file may be used to create an environment using:\n'
                    '# $ conda create --name <env> --file <this file>\n')
 # A plain YAML scalar that every YAML 1.1/1.2 loader reads back as this same string; all else is quoted.
+# fullmatch, not match: "$" also matches before a final newline, and "A\n" is no plain scalar.
 _PLAIN = re.compile(r"^[A-Za-z_/][A-Za-z0-9_./:@=<>!,*+~^|$\[\]'-]*(?: [A-Za-z0-9_./:@=<>!,*+~^|$\[\]'-]+)*$")
 _RESERVED_WORDS = ('y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null')
 
@@ -91,7 +92,7 @@ def _double_quoted(text):
 def yaml_scalar(value):
     """``value`` as a YAML scalar that loads back as the same string: plain when safe, else quoted."""
     text = str(value)
-    if _PLAIN.match(text) and ': ' not in text and not text.endswith(':') \
+    if _PLAIN.fullmatch(text) and ': ' not in text and not text.endswith(':') \
             and text.lower() not in _RESERVED_WORDS:
         return text
     if text.isprintable():
