@@ -53,7 +53,7 @@ class Bed:
 def make_bed(base: Path, channel_dir: Path) -> Bed:
     """Root with base's conda-meta, the recording's condarc, HOME and a channel named `channel`."""
     root, home = base / 'miniconda3', base / 'home'
-    work = home / 'work'
+    work = home / 'project'  # the recordings' /Users/builder/project
     work.mkdir(parents=True)
     (root / 'conda-meta').mkdir(parents=True)
     (root / 'conda-meta' / 'history').write_text('')
