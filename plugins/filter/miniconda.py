@@ -21,6 +21,9 @@ from urllib.parse import urlsplit
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask, without_userinfo
+from ansible_collections.macfleet.conda.plugins.module_utils._prefix_guard import system_or_home_reason
+
 # Where the role installs when miniconda_prefix is empty, on every platform.
 DEFAULT_PREFIX = '/opt/miniconda3'
 
@@ -67,19 +70,8 @@ DISTRIBUTIONS = {
     },
 }
 
-# Never a prefix: the installer writes bin/, lib/, pkgs/... straight into it (the modules refuse the
-# same folders for an env, plugins/module_utils/_prefix_guard.py).
-SYSTEM_FOLDERS = ('/', '/bin', '/sbin', '/usr', '/usr/local', '/etc', '/var', '/tmp', '/opt', '/opt/homebrew',
-                  '/private', '/private/tmp', '/private/var', '/Library', '/Applications', '/System', '/Users',
-                  '/Users/Shared', '/home', '/root', '/Volumes')
-# The user:password@ of a URL: credentials go to get_url apart (url_username, url_password), never
-# into a fact or a message.
-_USERINFO = re.compile(r'^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@')
-
 # Where the CA bundle given by miniconda_ca_bundle_src goes, under the prefix.
 CA_BUNDLE = 'ssl/macfleet-ca-bundle.pem'
-# A URL with user-info (user:password@) or an anaconda.org-style /t/<token>/ path.
-_CREDENTIALS = re.compile(r'://[^/@"]+@|/t/')
 _CONDA_VERSION = re.compile(r'conda \d')
 
 
@@ -105,7 +97,9 @@ def miniconda_platform(facts, distribution='miniconda', prefix='', group='', she
                    % (distribution, system, arch, ', '.join(data['arches'])))
     prefix = prefix or DEFAULT_PREFIX
     prefix_refusal = ''
-    if not prefix.startswith('/') or (prefix.rstrip('/') or '/') in SYSTEM_FOLDERS:
+    # The installer writes bin/, lib/, pkgs/... straight into the prefix: never into the folders the
+    # modules refuse for an env either.
+    if not prefix.startswith('/') or system_or_home_reason(prefix):
         prefix_refusal = ('miniconda_prefix %s must be an absolute path of a folder of its own, for example %s: '
                           'not relative (it would land beside the playbook run) and not a system or home folder '
                           '(the installer and conda would write into it). Nothing was changed.'
@@ -122,11 +116,6 @@ def miniconda_platform(facts, distribution='miniconda', prefix='', group='', she
         'refusal': refusal,
         'prefix_refusal': prefix_refusal,
     }
-
-
-def without_credentials(url):
-    """``url`` without its ``user:password@``."""
-    return _USERINFO.sub(r'\1', url or '')
 
 
 def miniconda_account(facts, owner='', home=''):
@@ -155,8 +144,9 @@ def miniconda_installer(platform, distribution='miniconda', version='latest', sh
     """Installer file name, URL and ``get_url`` checksum for a platform, and a refusal when unverified."""
     dist = _distribution(distribution)
     latest = version == 'latest'
-    installer_url = without_credentials(installer_url)
-    mirror_url = without_credentials(mirror_url)
+    # Credentials go to get_url apart (url_username, url_password), never into a fact or a message.
+    installer_url = without_userinfo(installer_url)
+    mirror_url = without_userinfo(mirror_url)
     if installer_url:
         # A custom URL names its own file.
         name = os.path.basename(urlsplit(installer_url).path)
@@ -225,7 +215,7 @@ def miniconda_condarc(prefix, channels=None, channel_priority='', proxy_servers=
     content.update(extra)
     # Proxy URLs, channel URLs and channels in extra may carry credentials: then neither the diff nor
     # the result may show the file.
-    secret = bool(proxy_servers) or bool(_CREDENTIALS.search(json.dumps([channels, extra], default=str)))
+    secret = bool(proxy_servers) or mask([channels, extra]) != [channels, extra]
     return {'content': content, 'ca_bundle': ca_bundle, 'secret': secret}
 
 

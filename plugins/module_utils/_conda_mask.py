@@ -25,6 +25,11 @@ def mask_text(text):
     return _TOKEN.sub(lambda m: m.group('lead') + MASK, text)
 
 
+def without_userinfo(url):
+    """``url`` without its ``user:password@`` (for a URL handed on while its credentials travel apart)."""
+    return _USERINFO.sub(lambda m: m.group('scheme'), url or '')
+
+
 def mask(value):
     """``value`` (str, list, tuple or dict, nested) with every string masked."""
     if isinstance(value, str):

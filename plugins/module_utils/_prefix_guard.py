@@ -43,6 +43,11 @@ def _protected(path, root, homes):
     return None
 
 
+def system_or_home_reason(path):
+    """Why the absolute ``path`` must never hold an install nor an env (a system or home folder), or None."""
+    return _protected(os.path.normpath(path), None, set())
+
+
 def relative_prefix_refusal(prefix, consequence='nothing was changed.'):
     """Why a relative ``prefix`` is refused (it would be taken from the module's working folder), or None."""
     if not prefix or os.path.isabs(prefix):

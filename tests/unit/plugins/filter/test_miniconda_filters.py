@@ -44,7 +44,8 @@ def test_unsupported_platforms_are_refused(facts, fragment):
     assert fragment in miniconda_platform(facts, distribution='miniforge')['refusal']
 
 
-@pytest.mark.parametrize('prefix', ['miniconda3', './conda', '/', '/usr/', '/opt', '/Users', '/home', '/tmp'])
+@pytest.mark.parametrize('prefix', ['miniconda3', './conda', '/', '/usr/', '/usr/miniconda3', '/opt', '/Users',
+                                    '/Users/builder', '/home', '/tmp'])
 def test_a_relative_or_system_prefix_is_refused(prefix):
     refusal = miniconda_platform(LINUX, prefix=prefix)['prefix_refusal']
     assert refusal.startswith('miniconda_prefix %s must be an absolute path of a folder of its own' % prefix)

@@ -1,8 +1,8 @@
 """The modules' cases of the fault matrix (tests/faults/cases/modules-*.yml), run in-process now.
 
-The matrix runner runs them through ansible-playbook against the stand-in; this runs the same
-table against the modules directly with a fake conda that must not be called, so each case is
-checked even where the runner is not: the message fragment, and the prefix's files unchanged.
+The matrix runner (tests/faults/test_fault_matrix.py) runs them through ansible-playbook; this runs
+the same table against the modules directly with a fake conda that must not be called, which the
+runner cannot see: every one of these refusals happens before any conda process.
 """
 from __future__ import annotations
 
