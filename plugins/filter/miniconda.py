@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask, without_userinfo
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text, without_userinfo
 from ansible_collections.macfleet.conda.plugins.module_utils._prefix_guard import system_or_home_reason
 
 # Where the role installs when miniconda_prefix is empty, on every platform.
@@ -215,7 +215,9 @@ def miniconda_condarc(prefix, channels=None, channel_priority='', proxy_servers=
     content.update(extra)
     # Proxy URLs, channel URLs and channels in extra may carry credentials: then neither the diff nor
     # the result may show the file.
-    secret = bool(proxy_servers) or mask([channels, extra]) != [channels, extra]
+    # (as text: Ansible hands lazy containers that cannot be rebuilt, and masking only the text needs none)
+    settings = json.dumps([channels, extra], default=str)
+    secret = bool(proxy_servers) or mask_text(settings) != settings
     return {'content': content, 'ca_bundle': ca_bundle, 'secret': secret}
 
 
