@@ -1,4 +1,9 @@
-"""Issue 12: what the modules refuse before conda runs, corrupt records, failed writes, changes on failure."""
+"""Issue 12: what the modules refuse before conda runs, corrupt records, failed writes.
+
+Its cases where conda runs and fails after changing the env, or where check mode reads a package
+cache named in .condarc, are data in cases/conda_env.yml; these need folders, damaged records or a
+patched function that the case files do not describe.
+"""
 from __future__ import annotations
 
 import errno
@@ -67,9 +72,12 @@ def test_a_file_at_prefix_is_refused(tmp_path, fake_conda, run_module):
 
 
 def test_an_empty_folder_may_become_an_env(tmp_path, fake_conda, run_module):
+    # stays here beside the refusals it is the counterpart of: the case files' `given` writes files,
+    # and an empty folder is precisely a folder without any
     empty = tmp_path / 'empty'
     empty.mkdir()
-    fake_conda.expect(['create', '-p', str(empty), '--dry-run'], '03_create_myenv')
+    fake_conda.expect([fake_conda.executable, 'create', '--json', '--dry-run', '-p', str(empty), 'python=3.9'],
+                      '03_create_myenv')
     result = run_module(conda_env, {'prefix': str(empty), 'python': '3.9'}, check=True)
     assert result['changed'] is True and not result.get('failed')
 
@@ -201,28 +209,6 @@ def test_a_full_disk_names_the_file_and_keeps_the_old_one(tmp_path, fake_conda, 
     assert os.listdir(out) == ['myenv.yml']
 
 
-def test_conda_failing_after_changing_the_env_reports_the_change(fake_conda, run_module):
-    prefix = fake_conda.env('myenv')
-    toolz = prefix / 'conda-meta' / 'toolz-0.11.2-pyh3e3cb63_0.json'
-    # conda unlinked toolz, then died
-    fake_conda.expect(['install', '-y', 'requests'], (1, json.dumps({
-        'error': 'CondaError: killed', 'exception_name': 'CondaError', 'message': 'killed'}), ''),
-        toolz.unlink)
-    result = run_module(conda_env, {'name': 'myenv', 'packages': ['requests']}, diff=True)
-    assert result['failed'] is True
-    assert result['changed'] is True
-    assert 'conda changed the env' in result['msg']
-    assert 'toolz==0.11.2' in result['diff']['before'] and 'toolz' not in result['diff']['after']
-
-
-def test_conda_failing_without_changing_the_env_reports_no_change(fake_conda, run_module):
-    fake_conda.env('myenv')
-    fake_conda.expect(['install', '-y', 'nosuchpkg'], '52_err_nonexistent_pkg_json')
-    result = run_module(conda_package, {'environment': 'myenv', 'name': ['nosuchpkg']})
-    assert result['failed'] is True
-    assert result.get('changed', False) is False and 'diff' not in result
-
-
 def test_fetched_depends_reads_the_configured_package_caches(tmp_path):
     cache = tmp_path / 'team-cache'
     info = cache / 'numpy-1.26.4-py39h206e18e_0' / 'info'
@@ -235,25 +221,3 @@ def test_fetched_depends_reads_the_configured_package_caches(tmp_path):
     assert transaction.fetched_depends(document, [str(tmp_path / 'miniconda3' / 'pkgs')]) == {}
     assert transaction.fetched_depends(document, [str(tmp_path / 'miniconda3' / 'pkgs'), str(cache)]) == {
         key: ['python >=3.9,<3.10.0a0']}
-
-
-def test_check_mode_prune_uses_the_pkgs_dirs_of_condarc(fake_conda, run_module, tmp_path):
-    """Item 10: a cache named in .condarc is where the dry run's linked packages' depends are found."""
-    cache = tmp_path / 'team-cache'
-    info = cache / 'numpy-1.26.4-py39h206e18e_0' / 'info'
-    info.mkdir(parents=True)
-    (info / 'index.json').write_text(json.dumps({'depends': ['python >=3.9,<3.10.0a0']}))
-    (fake_conda.root / '.condarc').write_text('pkgs_dirs:\n  - %s\n' % cache)
-    prefix = fake_conda.env('myenv')
-    fake_conda.expect(['install', '--dry-run', 'numpy>=1.20'], _dry_run_linking_cached_numpy(prefix))
-    result = run_module(conda_env, {'name': 'myenv', 'packages': ['numpy>=1.20'], 'prune': True}, check=True)
-    assert sorted(entry['name'] for entry in result['actions']['unlinked']) == ['numpy', 'toolz']
-
-
-def _dry_run_linking_cached_numpy(prefix):
-    link = {'base_url': 'file:///srv/conda-channel', 'build_string': 'py39h206e18e_0', 'build_number': 0,
-            'channel': 'channel', 'dist_name': 'numpy-1.26.4-py39h206e18e_0', 'name': 'numpy',
-            'platform': 'osx-arm64', 'version': '1.26.4'}
-    unlink = dict(link, build_string='py39hf4c9891_0', dist_name='numpy-1.19.2-py39hf4c9891_0', version='1.19.2')
-    return 0, json.dumps({'success': True, 'dry_run': True, 'prefix': str(prefix),
-                          'actions': {'FETCH': [], 'PREFIX': str(prefix), 'LINK': [link], 'UNLINK': [unlink]}}), ''
