@@ -47,7 +47,7 @@ def inventory(base_url: str, sha256: str, channel: str) -> dict:
     return {'all': {'children': {'macos_builders': {'hosts': {'localhost': {
         'ansible_connection': 'local',
         'ansible_python_interpreter': sys.executable,
-        'macfleet_conda_become': False,
+        'conda_become': False,
         'miniconda_version': INSTALLER_VERSION,
         'miniconda_mirror_url': base_url,
         'miniconda_sha256': sha256,

@@ -1,4 +1,4 @@
-"""conda_export and the export/replicate playbooks through Ansible, against the test bed's conda."""
+"""conda_export through Ansible, against the test bed's conda (its playbooks: test_playbooks.py)."""
 from __future__ import annotations
 
 import json
@@ -205,58 +205,6 @@ def test_round_trip_through_conda_env_file(tmp_path, conda_root, myenv, export, 
     again = ansible.run_module('macfleet.conda.conda_env', {
         'name': 'copy', 'file': str(dest), 'executable': str(conda_root.conda)})
     assert again['changed'] is False
-
-
-def _local_inventory(path, hosts):
-    lines = ['[all]']
-    for name, variables in hosts.items():
-        pairs = dict(ansible_connection='local', ansible_python_interpreter=sys.executable, **variables)
-        lines.append(name + ' ' + ' '.join('%s=%s' % item for item in sorted(pairs.items())))
-    path.write_text('\n'.join(lines) + '\n')
-    return str(path)
-
-
-def test_export_playbook_stores_each_env_per_host_on_the_controller(tmp_path, conda_root, myenv, ansible):
-    inventory = _local_inventory(tmp_path / 'hosts.ini', {'mac1': {'conda_executable': conda_root.conda}})
-    store = tmp_path / 'store'
-    extra = {'conda_export_dir': str(store), 'conda_export_envs': ['myenv', 'base']}
-    first = ansible.run_playbook(ROOT / 'playbooks' / 'export.yml', extra_vars=extra, inventory=inventory)
-    assert first.rc == 0, first.stdout[-3000:]
-    assert (store / 'mac1' / 'myenv.yml').read_text() == ENV_YML.format(channel=conda_root.channel_url, **BUILDS)
-    assert (store / 'mac1' / 'base.yml').read_text().startswith('name: base\n')
-    again = ansible.run_playbook(ROOT / 'playbooks' / 'export.yml', extra_vars=extra, inventory=inventory)
-    assert again.rc == 0 and again.stats['mac1']['changed'] == 0
-
-
-def test_export_playbook_needs_a_folder(tmp_path, conda_root, ansible):
-    inventory = _local_inventory(tmp_path / 'hosts.ini', {'mac1': {'conda_executable': conda_root.conda}})
-    result = ansible.run_playbook(ROOT / 'playbooks' / 'export.yml', inventory=inventory)
-    assert result.rc != 0 and 'conda_export_dir' in result.stdout
-
-
-@pytest.mark.parametrize('from_history', [False, True],
-                         ids=['exact', 'from_history'])
-def test_replicate_playbook_converges_a_group_to_the_reference(tmp_path, conda_root, myenv, ansible, installer,
-                                                               from_history):
-    if REAL_CONDA:
-        pytest.skip('needs a second conda root with its own envs; the real conda switch gives one root')
-    second = tmp_path / 'second-root'
-    subprocess.run(['bash', str(installer[0]), '-b', '-p', str(second)], check=True, capture_output=True,
-                   env=dict(os.environ, HOME=str(conda_root.home)))
-    subprocess.run([str(second / 'bin' / 'conda'), 'create', '--json', '-y', '-n', 'myenv', 'python=3.9',
-                    'toolz=0.12.0', '--override-channels', '-c', conda_root.channel_url],
-                   check=True, capture_output=True, env=dict(os.environ, **conda_root.env))
-    inventory = _local_inventory(tmp_path / 'hosts.ini', {
-        'ref': {'conda_executable': conda_root.conda},
-        'builder': {'conda_executable': second / 'bin' / 'conda'}})
-    extra = {'conda_replicate_reference': 'ref', 'conda_replicate_hosts': 'all', 'conda_replicate_envs': ['myenv'],
-             'conda_replicate_from_history': from_history}
-    result = ansible.run_playbook(ROOT / 'playbooks' / 'replicate.yml', extra_vars=extra, inventory=inventory)
-    assert result.rc == 0, result.stdout[-3000:]
-    assert records(second / 'envs' / 'myenv') == records(myenv)
-    assert result.stats['ref']['changed'] == 0
-    again = ansible.run_playbook(ROOT / 'playbooks' / 'replicate.yml', extra_vars=extra, inventory=inventory)
-    assert again.rc == 0 and again.stats['builder']['changed'] == 0
 
 
 @pytest.mark.parametrize('fmt', ['environment', 'explicit'])
