@@ -1,4 +1,10 @@
-"""Fixture of the test-bed unit tests: a py-rattler solve that cannot crash pytest's exit."""
+"""Fixture of the test-bed unit tests: a py-rattler solve that cannot crash pytest's exit.
+
+These tests keep only what guards the contract with real conda and Miniconda: the channel holds the
+recorded builds and solves as the recordings did, the installer behaves as Miniconda's batch mode, and
+the real-conda switch's wrapper still lets the modules find the root without running conda. How the
+test bed is built (caching, its HTTP server, the call log) is checked by every test that uses it.
+"""
 from __future__ import annotations
 
 import json

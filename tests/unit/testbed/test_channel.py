@@ -6,13 +6,11 @@ import json
 import pathlib
 import subprocess
 import tarfile
-import time
 
 import pytest
 
-from conda_testbed import channel as channel_module
-from conda_testbed.channel import build_channel, cached_channel, read_repodata
-from conda_testbed.large_channel import build_large_channel, synthetic_records
+from conda_testbed.channel import build_channel, read_repodata
+from conda_testbed.large_channel import build_large_channel
 from conda_testbed.packages import SUBDIRS, channel_packages
 from conda_testbed.session import RECORDINGS
 
@@ -134,10 +132,9 @@ def test_python_stub_answers_version_like_cpython(testbed_channel, tmp_path):
     assert subprocess.run([str(stub), '-c', 'pass'], capture_output=True, check=False).returncode != 0
 
 
-def test_build_is_byte_reproducible_and_fast(tmp_path):
-    started = time.perf_counter()
+def test_build_is_byte_reproducible(tmp_path):
+    """The recordings' sha256 and md5 fields only mean something if a rebuild gives the same bytes."""
     first = build_channel(tmp_path / 'one')
-    elapsed = time.perf_counter() - started
     second = build_channel(tmp_path / 'two')
 
     def digests(root: pathlib.Path) -> dict:
@@ -146,20 +143,6 @@ def test_build_is_byte_reproducible_and_fast(tmp_path):
 
     assert digests(first) == digests(second)
     assert len(digests(first)) == len(channel_packages())
-    assert elapsed < 5, f'build_channel took {elapsed:.2f}s'
-
-
-def test_cached_channel_rebuilds_only_when_definitions_change(tmp_path, monkeypatch):
-    first = cached_channel(tmp_path)
-    marker = first / 'noarch' / 'repodata.json'
-    stamp = marker.stat().st_mtime_ns
-    assert cached_channel(tmp_path) == first
-    assert marker.stat().st_mtime_ns == stamp
-    fewer = channel_packages()[:-1]
-    monkeypatch.setattr(channel_module, 'channel_packages', lambda: fewer)
-    changed = cached_channel(tmp_path)
-    assert changed != first
-    assert len(list(changed.glob('*/*.tar.bz2'))) == len(fewer)
 
 
 @pytest.mark.parametrize('platform', ['linux-64', 'osx-arm64'])
@@ -189,20 +172,13 @@ def test_rattler_solves_requests_and_pandas_with_their_dependencies(testbed_chan
     assert any(dist.startswith('pandas-2.1.4-py310h') for dist in solved)
 
 
-def test_large_channel_has_20000_solvable_records_and_builds_in_seconds(tmp_path, rattler_solve):
-    started = time.perf_counter()
+def test_large_channel_has_20000_solvable_records(tmp_path, rattler_solve):
+    """The benchmarks' figures on the large channel are only honest if conda can solve from it."""
     channel_dir = build_large_channel(tmp_path / 'large')
-    elapsed = time.perf_counter() - started
     records = read_repodata(channel_dir)['noarch']['packages']
     synthetic = [record for record in records.values() if record['name'].startswith('synth-')]
     assert len(synthetic) == 20000
     assert len({record['name'] for record in synthetic}) >= 1000
-    assert elapsed < 10, f'build_large_channel took {elapsed:.2f}s'
     solved = rattler_solve(channel_dir, 'linux-64', 'python=3.9', 'numpy', 'synth-01999')
     assert any(dist.startswith('synth-01999-') for dist in solved)
     assert len(solved) > 3
-
-
-def test_large_channel_records_depend_on_the_seed_only():
-    assert synthetic_records(500, seed=1) == synthetic_records(500, seed=1)
-    assert synthetic_records(500, seed=1) != synthetic_records(500, seed=2)

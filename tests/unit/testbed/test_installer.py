@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pathlib
 import subprocess
@@ -165,13 +164,6 @@ def test_macos_installer_links_the_platforms_python(testbed_channel, tmp_path):
     assert subdirs == {'python': 'osx-64', 'pip': 'noarch', 'conda': 'noarch'}
 
 
-def test_without_channel_condarc_names_none(tmp_path):
-    installer_path, _sha256 = build_installer(tmp_path / 'dist')
-    prefix = tmp_path / 'miniconda3'
-    assert run(installer_path, '-b', '-p', str(prefix)).returncode == 0
-    assert 'channels' not in (prefix / '.condarc').read_text()
-
-
 def test_broken_installer_leaves_a_prefix_without_conda(testbed_channel, tmp_path):
     installer_path, _sha256 = build_installer(tmp_path / 'dist', channel=testbed_channel, broken=True)
     prefix = tmp_path / 'miniconda3'
@@ -192,24 +184,3 @@ def test_update_with_a_good_installer_repairs_a_broken_install(installer_path, t
     assert result.returncode == 0, result.stderr
     assert os.access(prefix / 'bin/conda', os.X_OK)
     assert len(records(prefix)) == 3
-
-
-def test_standin_creates_an_env_in_the_installed_root(installer_path, testbed_channel, tmp_path):
-    prefix = tmp_path / 'miniconda3'
-    assert run(installer_path, '-b', '-p', str(prefix)).returncode == 0
-    conda = str(prefix / 'bin/conda')
-    # conda records every env it creates in ~/.conda/environments.txt: keep the real one out of it.
-    home = dict(os.environ, HOME=str(tmp_path / 'home'))
-    probe = subprocess.run([conda, '--version'], capture_output=True, text=True, timeout=60,
-                           check=False, env=home)
-    assert probe.returncode == 0, probe.stderr
-    result = subprocess.run(
-        [conda, 'create', '-y', '--json', '-n', 'myenv', 'python=3.9', 'numpy=1.19.2',
-         '--override-channels', '-c', channel_url(testbed_channel)],
-        capture_output=True, text=True, timeout=120, check=False, env=home)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert json.loads(result.stdout)['success'] is True
-    [numpy] = (prefix / 'envs/myenv/conda-meta').glob('numpy-1.19.2-*.json')
-    record = json.loads(numpy.read_text())
-    assert record['build'] == 'py39hf4c9891_0'
-    assert record['url'] == f"{channel_url(testbed_channel)}/linux-64/{numpy.stem}.tar.bz2"
