@@ -6,12 +6,10 @@ import os
 import pathlib
 import shutil
 import subprocess
-import sys
 
 import pytest
 
 from conda_testbed.prefix_records import records as prefix_records
-from conda_testbed.session import REAL_CONDA
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
