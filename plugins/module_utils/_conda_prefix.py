@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: macfleet.conda contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one reader of a conda prefix: its package records, its history, what pip installed in it.
+"""The one reader of a conda prefix: its package records, its history, its config vars, what pip installed in it.
 
 Read exactly as conda reads them, without running conda: reading ``conda-meta/*.json`` takes well
 under a millisecond where ``conda list`` costs ~0.3 s, and a converged fleet run should spawn no
@@ -188,6 +188,41 @@ def requested_specs(text, installed_names):
                     specs[name] = spec
     installed = set(installed_names)
     return dict((name, spec) for name, spec in specs.items() if name in installed)
+
+
+# -- config vars (conda-meta/state) --------------------------------------------------------------
+
+# What ``conda env config vars unset`` leaves in the state for a variable it removed (recording 103).
+UNSET_VALUE = '***unset***'
+
+
+def read_env_vars(prefix):
+    """The env's config vars as ``conda env config vars list`` gives them (recordings 96, 104).
+
+    conda-meta/state is ``{"env_vars": {...}}`` (97, 100); an unset variable stays as ``***unset***``
+    and is left out, as conda's PrefixData.get_environment_env_vars does. Values keep their JSON
+    type (an env file's ``42`` is stored as a number, 100). A state conda fails on raises
+    PrefixRecordError.
+    """
+    path = os.path.join(prefix, 'conda-meta', 'state')
+    try:
+        with open(path, 'rb') as stream:
+            data = stream.read()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise PrefixRecordError('Cannot read %s: %s; conda cannot read this env\'s config vars either; nothing '
+                                'was changed.' % (path, exc.strerror or exc), path)
+    try:
+        state = json.loads(data)
+    except ValueError as exc:
+        raise _corrupt(prefix, path, 'is not valid JSON (%s)' % exc)
+    env_vars = state.get('env_vars') if isinstance(state, dict) else None
+    if env_vars is None:
+        return {}
+    if not isinstance(env_vars, dict):
+        raise _corrupt(prefix, path, 'holds env_vars that are not a mapping')
+    return dict((name, value) for name, value in env_vars.items() if value != UNSET_VALUE)
 
 
 # -- what pip installed (site-packages) ----------------------------------------------------------
