@@ -30,10 +30,11 @@ def paths_entries(package: PackageDef) -> List[dict]:
     """The ``info/paths.json`` entries of a package's payload files."""
     entries = []
     for payload in package.files:
-        data = payload.text.encode()
+        data = payload.data()
         entries.append({
             '_path': payload.path,
-            'path_type': 'hardlink',
+            # A softlink's checksum and size are those of its target string, as conda-build's.
+            'path_type': 'softlink' if payload.link is not None else 'hardlink',
             'sha256': hashlib.sha256(data).hexdigest(),
             'size_in_bytes': len(data),
         })
@@ -48,16 +49,19 @@ def package_bytes(package: PackageDef) -> bytes:
                                       indent=2, sort_keys=True) + '\n',
         'info/files': ''.join(payload.path + '\n' for payload in package.files),
     }
-    members = [(name, text, 0o644) for name, text in info.items()]
-    members += [(payload.path, payload.text, payload.mode) for payload in package.files]
+    members = [(name, text.encode(), 0o644, None) for name, text in info.items()]
+    members += [(payload.path, payload.data(), payload.mode, payload.link) for payload in package.files]
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode='w:bz2', format=tarfile.USTAR_FORMAT) as archive:
-        for name, text, mode in members:
-            data = text.encode()
+        for name, data, mode, link in members:
             member = tarfile.TarInfo(name)
-            member.size = len(data)
             member.mtime = MTIME
             member.mode = mode
+            if link is not None:
+                member.type, member.linkname, member.mode = tarfile.SYMTYPE, link, 0o777
+                archive.addfile(member)
+                continue
+            member.size = len(data)
             archive.addfile(member, io.BytesIO(data))
     return buffer.getvalue()
 

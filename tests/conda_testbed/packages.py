@@ -4,6 +4,8 @@ Names, versions, build strings, dependencies and payload texts are those of the 
 ``tests/fixtures/conda-recordings`` (recorded on linux-64), so the stand-in's output can be compared with
 them. Builds the recordings never showed (other platforms, python 3.11, pandas, conda) get build
 strings derived from a hash of their identity, the way conda-build derives them from a variant.
+Beside these stubs, real_python.py adds a working python (this machine's interpreter) and the
+genuine pip, chosen only by specs that ask for them (``python=3.11.7=*_cpython``).
 """
 from __future__ import annotations
 
@@ -70,11 +72,26 @@ NOARCH_PACKAGES = (
 
 @dataclasses.dataclass(frozen=True)
 class PayloadFile:
-    """One file a package lays down: its path in the prefix, its text and its mode."""
+    """One file a package lays down: its path in the prefix, its text and its mode.
+
+    ``link`` makes it a softlink to that target instead (``text`` unused); ``source`` takes its
+    bytes from that file on disk (the genuine pip's files) instead of ``text``.
+    """
 
     path: str
     text: str
     mode: int = 0o644
+    link: Optional[str] = None
+    source: Optional[str] = None
+
+    def data(self) -> bytes:
+        """The file's bytes (a softlink's are its target)."""
+        if self.link is not None:
+            return self.link.encode()
+        if self.source is not None:
+            with open(self.source, 'rb') as handle:
+                return handle.read()
+        return self.text.encode()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,6 +106,9 @@ class PackageDef:
     constrains: Tuple[str, ...] = ()
     noarch: Optional[str] = None
     extra_files: Tuple[PayloadFile, ...] = ()
+    # Set when the build string does not end in the build number (``h1234567_0_cpython``).
+    build_number: Optional[int] = None
+    timestamp_ms: int = TIMESTAMP_MS
 
     @property
     def dist(self) -> str:
@@ -111,13 +131,14 @@ class PackageDef:
         """The package's ``info/index.json`` content."""
         index = {
             'build': self.build,
-            'build_number': int(self.build.rsplit('_', 1)[1]),
+            'build_number': (self.build_number if self.build_number is not None
+                             else int(self.build.rsplit('_', 1)[1])),
             'constrains': list(self.constrains),
             'depends': list(self.depends),
             'license': LICENSE,
             'name': self.name,
             'subdir': self.subdir,
-            'timestamp': TIMESTAMP_MS,
+            'timestamp': self.timestamp_ms,
             'version': self.version,
         }
         if self.noarch:
@@ -208,4 +229,7 @@ def channel_packages() -> List[PackageDef]:
             for version, minors, depends in builds:
                 packages += [compiled_package(name, version, subdir, minor, depends)
                              for minor in minors]
+    from conda_testbed import real_python  # pylint: disable=import-outside-toplevel
+
+    packages += real_python.channel_packages(PLATFORM_SUBDIRS)
     return packages

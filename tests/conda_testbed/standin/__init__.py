@@ -31,6 +31,9 @@ Now as strict as conda:
   CONNECTION FAILED for the subdir's ``current_repodata.json``, token included, as recording 118 and
   real conda 26.7.1 for a refused connection (it was ``UnavailableInvalidChannel`` before; found by the
   fault matrix against real conda, 2026-12-03).
+- Symlinks (linker.link; README item 17, recordings 77-93): an absolute softlink that points outside
+  the package is linked as a copy of its target, as conda does (the real python's
+  ``bin/python3.11 -> <this machine's interpreter>``); relative links stay links.
 
 Still kinder than conda, and why that is safe for these tests:
 - History in the pre-4.4 form (``# install specs: a,b``) is not read; neither this stand-in nor
@@ -49,9 +52,6 @@ Still kinder than conda, and why that is safe for these tests:
 - File modes: the tests run as root, so a read-only prefix is writable for both; conda's
   ``EnvironmentNotWritableError`` (prefix_data.py ``assert_writable``) is not modelled. Package
   files keep the mode of the extracted package in both.
-- Symlinks: linker.py recreates every ``softlink`` as a link, where conda copies the target of an
-  absolute link that points outside the package (recordings 77-93, README item 17). No package of
-  the test bed's channel has such a link.
 - ``envs/.conda_envs_dir_test``: conda touches this writability probe of the envs dir in a create,
   failed ones too (conda/gateways/disk/create.py ``create_envs_directory``); the stand-in does not.
   It is conda's, empty, and never read by the collection; the fault matrix leaves it out of its

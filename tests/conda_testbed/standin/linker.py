@@ -87,6 +87,11 @@ def _target_path(path: str, noarch: str | None, python_minor: str | None) -> str
     return path
 
 
+def _inside(path: str, folder: Path) -> bool:
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    return real == base or real.startswith(base + os.sep)
+
+
 def link(prefix: Path, extracted: Path, record: dict, requested: str | None,
          python_minor: str | None, tarball: Path) -> dict:
     """Link one extracted package into ``prefix`` and write its conda-meta record."""
@@ -100,7 +105,13 @@ def link(prefix: Path, extracted: Path, record: dict, requested: str | None,
             target.unlink()
         placeholder = entry.get('prefix_placeholder')
         if entry.get('path_type') == 'softlink' or source.is_symlink():
-            os.symlink(os.readlink(source), target)
+            pointed = os.readlink(source)
+            if os.path.isabs(pointed) and not _inside(pointed, extracted):
+                # conda links an absolute softlink pointing outside the package as a copy of its
+                # target (README item 17: python's bin/python3.11 -> /usr/bin/python3.11).
+                shutil.copy2(os.path.realpath(source), target)
+            else:
+                os.symlink(pointed, target)
         elif placeholder:
             data = source.read_bytes().replace(placeholder.encode(), str(prefix).encode())
             target.write_bytes(data)
