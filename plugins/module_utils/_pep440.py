@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["InvalidVersion", "InvalidSpecifier", "Version", "parse_version", "SpecifierSet"]
+__all__ = ["InvalidVersion", "InvalidSpecifier", "Version", "parse_version", "SpecifierSet", "SPECIFIER_PATTERN"]
 
 
 class InvalidVersion(ValueError):
@@ -207,7 +207,7 @@ _POST_PART = r"(?a:(?:-[0-9]+)|(?:[-_\.]?(?:post|rev|r)[-_\.]?[0-9]*))?"
 _DEV_PART = r"(?a:[-_\.]?dev[-_\.]?[0-9]*)?"
 # packaging's specifier pattern: which operators take a wildcard, a local segment, or a single
 # release number is part of the syntax (so '>=1.0.*', '<1.0+local' and '~=1' are invalid).
-_SPECIFIER_PATTERN = r"""
+SPECIFIER_PATTERN = r"""
     (?:
         (?:===\s*[^\s;)]+)
         |
@@ -219,7 +219,7 @@ _SPECIFIER_PATTERN = r"""
         (?:(?:<=|>=|<|>)\s*v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*%(pre)s%(post)s%(dev)s)
     )
 """ % dict(pre=_PRE_PART, post=_POST_PART, dev=_DEV_PART)
-_SPECIFIER_RE = re.compile(r"\s*" + _SPECIFIER_PATTERN + r"\s*", re.VERBOSE | re.IGNORECASE)
+_SPECIFIER_RE = re.compile(r"\s*" + SPECIFIER_PATTERN + r"\s*", re.VERBOSE | re.IGNORECASE)
 _OPERATORS = ("===", "~=", "==", "!=", "<=", ">=", "<", ">")
 # Above every post number: the key '>V' starts after, past all of V's post releases.
 _AFTER_ALL_POSTS = float("inf")

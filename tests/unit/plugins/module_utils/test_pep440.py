@@ -89,8 +89,9 @@ def near_pairs(draw):
 valid_versions = version_texts.filter(lambda text: _oracle_version(text) is not None) | near_versions
 
 _ops = st.sampled_from(['==', '!=', '<=', '>=', '<', '>', '~=', '===', '=', '=>', '~', ''])
-_spec_version = st.one_of(valid_versions, near_versions, st.tuples(_release, st.sampled_from(['.*', '.*', '*', '.*.*'])).map(
-    ''.join), st.sampled_from(['foo', '1.0+local.*', '1.0a1.*', '1.0;x', '1.0)']))
+_spec_version = st.one_of(valid_versions, near_versions, st.tuples(
+    _release, st.sampled_from(['.*', '.*', '*', '.*.*'])).map(''.join),
+    st.sampled_from(['foo', '1.0+local.*', '1.0a1.*', '1.0;x', '1.0)']))
 _clause = st.tuples(_ops, _space, _spec_version).map(''.join)
 specifier_texts = st.lists(_clause, min_size=0, max_size=3).map(','.join) | st.sampled_from(
     ['', ',', ' , ', '>=1.0,', ',>=1.0', '>=1.0,,<2', '>= 1.0 , < 2'])
@@ -136,7 +137,8 @@ def test_specifier_syntax_as_packaging(text):
 
 
 _specifiers = specifier_texts.filter(lambda text: _oracle_specifier(text) is not None)
-_candidates = st.one_of(valid_versions, near_versions, version_texts, st.sampled_from(['foo', '1.0', '1.0a1', 'FOO', 'v1.0', '1.0.0', ' 1.0']))
+_candidates = st.one_of(valid_versions, near_versions, version_texts,
+                        st.sampled_from(['foo', '1.0', '1.0a1', 'FOO', 'v1.0', '1.0.0', ' 1.0']))
 
 
 @MANY
