@@ -1,16 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: macfleet.conda contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Read ``file`` (an environment.yml on the managed host) on the controller, then run conda_env with it.
+"""Read the environment.yml of ``file`` (on the managed host) or ``src`` (on the controller) on the
+controller, then run conda_env with its content as ``spec``.
 
-A stock macOS Python has no YAML library, the controller always has one: the file is fetched with
-``slurp`` and handed to the module as ``spec``.
+A stock macOS Python has no YAML library, the controller always has one: a host file is fetched with
+``slurp``; a controller file is found as ``copy`` finds its ``src`` (the role's and the playbook's
+``files/`` folders for a relative path).
 """
 from __future__ import annotations
 
 import base64
+import os
 
 import yaml
+
+from ansible.errors import AnsibleError
 
 from ansible_collections.macfleet.conda.plugins.plugin_utils._masked_action import MaskedModuleAction, Refusal
 
@@ -28,26 +33,52 @@ class ActionModule(MaskedModuleAction):
             raise Refusal('python is the number %r, not a version string: YAML reads an unquoted 3.10 as 3.1. '
                           'Quote the version you mean, e.g. python: "3.10"; nothing was changed (conda was not '
                           'run).' % python)
-        path = args.get('file')
+        source = 'src' if args.get('src') is not None else 'file'
+        path = args.get(source)
+        given = [option for option in ('file', 'spec', 'python', 'packages', 'pip') if args.get(option)]
+        if source == 'src' and given:
+            raise Refusal('src and %s cannot be given together: src is the whole environment.yml; nothing was '
+                          'changed (conda was not run).' % ' and '.join(given))
         if path is None or args.get('state') == 'absent' or any(
-                args.get(option) for option in ('spec', 'python', 'packages')):
+                args.get(option) for option in ('spec', 'python', 'packages', 'pip')):
             # the module refuses these combinations, with the message of its argument spec
             return args
+        text, where = self._read_src(path) if source == 'src' else self._read_file(path, task_vars)
+        try:
+            spec = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise Refusal('Environment file %s is not valid YAML: %s' % (where, ' '.join(str(exc).split())))
+        if not isinstance(spec, dict):
+            # the argument spec would say only "unable to convert to dict", without the file's name
+            raise Refusal('Environment file %s must be a mapping (name, channels, dependencies), not a %s; '
+                          'nothing was changed (conda was not run).' % (where, type(spec).__name__))
+        self._file = where
+        args.pop(source)
+        args['spec'] = spec
+        return args
+
+    def _read_file(self, path, task_vars):
         read = self._execute_module('ansible.builtin.slurp', module_args={'src': path}, task_vars=task_vars)
         if read.get('failed'):
             raise Refusal('Cannot read environment file %s on the host: %s' % (path, read.get('msg')))
         try:
-            spec = yaml.safe_load(base64.b64decode(read['content']).decode('utf-8'))
-        except (ValueError, yaml.YAMLError) as exc:
-            raise Refusal('Environment file %s is not valid YAML: %s' % (path, ' '.join(str(exc).split())))
-        if not isinstance(spec, dict):
-            # the argument spec would say only "unable to convert to dict", without the file's name
-            raise Refusal('Environment file %s must be a mapping (name, channels, dependencies), not a %s; '
-                          'nothing was changed (conda was not run).' % (path, type(spec).__name__))
-        self._file = path
-        args.pop('file')
-        args['spec'] = spec
-        return args
+            return base64.b64decode(read['content']).decode('utf-8'), path
+        except ValueError as exc:
+            raise Refusal('Environment file %s is not UTF-8 text: %s' % (path, exc))
+
+    def _read_src(self, path):
+        try:
+            found = self._find_needle('files', path)
+        except AnsibleError:
+            searched = [path] if os.path.isabs(path) else [
+                os.path.join(folder, 'files') for folder in self._task.get_search_path()]
+            raise Refusal('Environment file %s (src) was not found on the controller; searched %s. Nothing was '
+                          'changed (conda was not run).' % (path, ', '.join(searched)))
+        try:
+            with open(found, 'rb') as stream:
+                return stream.read().decode('utf-8'), '%s (on the controller)' % found
+        except (OSError, ValueError) as exc:
+            raise Refusal('Cannot read environment file %s on the controller: %s' % (found, exc))
 
     def module_result(self, result):
         # The module judges the file's content as its spec: say which file the user gave.

@@ -52,10 +52,14 @@ notes:
 attributes:
   check_mode:
     support: full
-    description: Runs conda with C(--dry-run) to report exactly what a real run would link and unlink.
+    description:
+      - Runs conda with C(--dry-run) to report exactly what a real run would link and unlink; pip (for
+        M(macfleet.conda.conda_env)'s pip requirements) with C(--dry-run --report).
   diff_mode:
     support: full
-    description: Shows the env's packages (C(name==version=build)) before and after, predicted in check mode.
+    description:
+      - Shows the env's packages (C(name==version=build)) before and after, predicted in check mode;
+        for M(macfleet.conda.conda_env) also its pip packages (C(name==version (pypi))) and config vars.
   platform:
     support: full
     description: Runs on the managed host (macOS or Linux) where conda is installed.

@@ -228,16 +228,16 @@ def read_env_vars(prefix):
 # -- what pip installed (site-packages) ----------------------------------------------------------
 
 def normalized_name(name):
-    """The name conda reports for a pip package (``Foo_Bar.baz`` -> ``foo-bar-baz``)."""
-    return name.replace('.', '-').replace('_', '-').lower()
+    """A distribution's PEP 503 name, as conda lists a pip package (``Foo_Bar.baz`` -> ``foo-bar-baz``)."""
+    return re.sub(r'[-_.]+', '-', name).lower()
 
 
-def site_packages_path(python_record):
+def site_packages_path(python):
     """``lib/pythonX.Y/site-packages`` (relative to the prefix) of the env's python record."""
-    recorded = python_record.get('python_site_packages_path')
+    recorded = python.get('python_site_packages_path')
     if recorded:
         return recorded
-    major_minor = '.'.join(str(python_record.get('version', '')).split('.')[:2])
+    major_minor = '.'.join(str(python.get('version', '')).split('.')[:2])
     return 'lib/python%s/site-packages' % major_minor
 
 
@@ -259,25 +259,84 @@ def _site_anchors(prefix, site):
     return anchors
 
 
-def _metadata(prefix, anchor):
+class Distribution(object):
+    """One installed Python distribution of the env: its metadata, and whether a conda package owns it."""
+
+    def __init__(self, name, version, requires, by_conda, direct_url):
+        self.name = name              # as conda lists pip packages (normalized_name)
+        self.version = version
+        self.requires = requires      # its Requires-Dist lines
+        self.by_conda = by_conda      # its metadata is a file of a conda package record
+        self.direct_url = direct_url  # the URL a pip install from a URL, path or VCS recorded (PEP 610)
+
+
+def _headers(text):
+    headers = {}
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        match = _METADATA_HEADER.match(line)
+        if match:
+            headers.setdefault(match.group('key').lower(), []).append(match.group('value'))
+    return headers
+
+
+def _read_text(path):
+    try:
+        with open(path, 'rb') as stream:
+            return stream.read().decode('utf-8', 'replace')
+    except OSError:
+        return None
+
+
+def _direct_url(prefix, folder):
+    text = _read_text(os.path.join(prefix, folder, 'direct_url.json')) if folder.endswith('.dist-info') else None
+    try:
+        return json.loads(text).get('url') if text else None
+    except (ValueError, AttributeError):
+        return None
+
+
+def _distribution(prefix, anchor, by_conda):
     folder = os.path.dirname(anchor)
-    candidates = [os.path.join(folder, 'METADATA')] if folder.endswith('.dist-info') else [anchor]
-    for candidate in candidates:
-        try:
-            with open(os.path.join(prefix, candidate), 'rb') as stream:
-                text = stream.read().decode('utf-8', 'replace')
-        except OSError:
-            continue
-        headers = {}
-        for line in text.splitlines():
-            if not line.strip():
-                break
-            match = _METADATA_HEADER.match(line)
-            if match and match.group('key').lower() not in headers:
-                headers[match.group('key').lower()] = match.group('value')
-        if headers.get('name') and headers.get('version'):
-            return headers['name'], headers['version']
-    return None
+    candidate = os.path.join(folder, 'METADATA') if folder.endswith('.dist-info') else anchor
+    text = _read_text(os.path.join(prefix, candidate))
+    headers = _headers(text) if text else {}
+    if not (headers.get('name') and headers.get('version')):
+        return None
+    return Distribution(normalized_name(headers['name'][0]), headers['version'][0], headers.get('requires-dist', []),
+                        by_conda, _direct_url(prefix, folder) if not by_conda else None)
+
+
+def python_record(records):
+    """The env's ``python`` record, or None (an env without python has no Python distributions)."""
+    return next((record for record in records if record.get('name') == 'python'), None)
+
+
+def distributions(prefix, records):
+    """Every Python distribution installed in ``prefix``'s site-packages, conda's and pip's, sorted by name.
+
+    pip sees them all: a conda package satisfies a pip requirement as much as a pip-installed one.
+    ``records`` are the prefix's conda records.
+    """
+    python = python_record(records)
+    if python is None:
+        return []
+    site = site_packages_path(python).strip('/')
+    conda_files = set()
+    for record in records:
+        conda_files.update(path for path in record.get('files') or () if path.endswith(_ANCHOR_ENDINGS))
+    found = {}
+    for anchor in sorted(_site_anchors(prefix, site)):
+        dist = _distribution(prefix, anchor, anchor in conda_files)
+        if dist and (dist.name not in found or not dist.by_conda):
+            found[dist.name] = dist
+    return [found[name] for name in sorted(found)]
+
+
+def pip_package_list(dists):
+    """``[(name, version)]`` of the distributions pip installed, out of ``dists``."""
+    return [(dist.name, dist.version) for dist in dists if not dist.by_conda]
 
 
 def pip_packages(prefix, records):
@@ -285,16 +344,4 @@ def pip_packages(prefix, records):
 
     ``records`` are the prefix's conda records; an env without python has no pip packages.
     """
-    python = [record for record in records if record.get('name') == 'python']
-    if not python:
-        return []
-    site = site_packages_path(python[0]).strip('/')
-    conda_files = set()
-    for record in records:
-        conda_files.update(path for path in record.get('files') or () if path.endswith(_ANCHOR_ENDINGS))
-    found = {}
-    for anchor in sorted(_site_anchors(prefix, site) - conda_files):
-        metadata = _metadata(prefix, anchor)
-        if metadata:
-            found[normalized_name(metadata[0])] = metadata[1]
-    return sorted(found.items())
+    return pip_package_list(distributions(prefix, records))

@@ -213,6 +213,24 @@ class CondaRunner(object):
         name, message, story = describe_failure(what, document, stderr, self.executable, rc)
         raise CondaError(story, name, message, rc, argv)
 
+    def run_silent(self, args, what):
+        """Run ``conda args`` for a command that has no ``--json`` and prints nothing when it succeeds."""
+        argv = [self.executable] + list(args)
+        rc, stdout, stderr = self.module.run_command(argv, check_rc=False)
+        if rc != 0:
+            name, message, story = describe_failure(what, parse_json(stdout), stderr or stdout, self.executable, rc)
+            raise CondaError(story, name, message, rc, argv)
+
+    def set_env_vars(self, prefix, variables):
+        """``conda env config vars set NAME=VALUE ...``: stored in the env's conda-meta/state (recording 95)."""
+        pairs = ['%s=%s' % (name, variables[name]) for name in sorted(variables)]
+        self.run_silent(['env', 'config', 'vars', 'set', '-p', prefix] + pairs, 'conda env config vars set')
+
+    def unset_env_vars(self, prefix, names):
+        """``conda env config vars unset NAME ...`` (conda keeps them as ``***unset***``, recording 103)."""
+        self.run_silent(['env', 'config', 'vars', 'unset', '-p', prefix] + sorted(names),
+                        'conda env config vars unset')
+
     @staticmethod
     def _target(prefix=None, name=None):
         return ['-p', prefix] if prefix else ['-n', name]

@@ -106,10 +106,44 @@ def package_lines(records):
     return ''.join(line + '\n' for line in lines)
 
 
-def diff(before_records, after_records, prefix):
+def pip_lines(packages):
+    """pip-installed packages as diff text, ``name==version (pypi)`` as conda lists them (recording 84).
+
+    A version of None is one pip chooses only once the env exists (check mode of a new env).
+    """
+    return ''.join(('%s==%s (pypi)\n' % (name, version)) if version is not None else
+                   ('%s (pypi, version chosen by pip)\n' % name) for name, version in sorted(packages))
+
+
+def variable_lines(variables):
+    """Config vars as diff text, ``NAME=value (env var)``."""
+    return ''.join('%s=%s (env var)\n' % (name, mask_text(str(variables[name]))) for name in sorted(variables))
+
+
+def diff(before_records, after_records, prefix, pip=((), ()), variables=({}, {})):
+    """The env before and after: conda packages, then pip packages and config vars when there are any."""
     return {
-        'before': package_lines(before_records),
-        'after': package_lines(after_records),
+        'before': package_lines(before_records) + pip_lines(pip[0]) + variable_lines(variables[0]),
+        'after': package_lines(after_records) + pip_lines(pip[1]) + variable_lines(variables[1]),
         'before_header': '%s (before)' % prefix,
         'after_header': '%s (after)' % prefix,
+    }
+
+
+def pip_actions(before, after):
+    """What pip installed (or would) and removed: ``{'installed': [...], 'removed': [...]}``."""
+    before, after = dict(before), dict(after)
+    return {
+        'installed': [{'name': name, 'version': after[name]} for name in sorted(after)
+                      if name not in before or before[name] != after[name]],
+        'removed': [{'name': name, 'version': before[name]} for name in sorted(before)
+                    if name not in after or before[name] != after[name]],
+    }
+
+
+def variable_actions(before, after):
+    """Config vars set (new or changed values) and unset."""
+    return {
+        'set': dict((name, mask_text(value)) for name, value in after.items() if before.get(name) != value),
+        'unset': sorted(name for name in before if name not in after),
     }

@@ -24,6 +24,8 @@ from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_runner import (
     INSTALL_LOCATIONS, CondaError, CondaRunner, find_conda, not_executable_reason)
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import SpecError
+from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import variable_text
+from ansible_collections.macfleet.conda.plugins.module_utils._pip_runner import PipError
 
 # The options of every module that runs a conda transaction (see the doc fragment's TRANSACTION).
 TRANSACTION_OPTIONS = dict(
@@ -112,6 +114,15 @@ class ModuleRun(object):
         except prefix_reader.PrefixRecordError as exc:
             self.fail(str(exc), prefix=prefix)
 
+    def env_vars(self, prefix):
+        """The env's config vars as text (``42`` stored by an env file reads as ``"42"``), {} for no env."""
+        if not prefix_reader.is_env(prefix):
+            return {}
+        try:
+            return dict((name, variable_text(value)) for name, value in prefix_reader.read_env_vars(prefix).items())
+        except prefix_reader.PrefixRecordError as exc:
+            self.fail(str(exc), prefix=prefix)
+
     def require_env(self, prefix, described):
         """End the run when there is no env at ``prefix``."""
         missing = missing_env(prefix, described, 'create it first with macfleet.conda.conda_env. Nothing was '
@@ -175,6 +186,13 @@ class ModuleRun(object):
         except CondaError as exc:
             self.fail(str(exc), conda_error=exc.as_result(), prefix=kwargs.get('prefix'))
 
+    def pip(self, call, *args):
+        """Run a pip runner method; a pip failure ends the run with pip's story (and what conda changed)."""
+        try:
+            return call(*args)
+        except PipError as exc:
+            self.fail('%s; nothing after it was run.' % exc, pip_error=exc.as_result())
+
     def _check_root_records(self):
         if not self._root_checked:
             self._root_checked = True
@@ -215,14 +233,14 @@ class ModuleRun(object):
             return transaction.apply(records, actions, depends)
         return self.records(prefix)
 
-    def prune(self, prefix, records, specs):
+    def prune(self, prefix, records, specs, keep=()):
         """Remove what no spec needs, in one ``conda remove``; returns ``(actions, records after)``.
 
         Check mode asks conda (``--dry-run``) when the env on disk is the one pruned: conda may relink
         what it keeps (real conda 26.7 relinks pip when removing beside it), and the prediction must
         be exact. After a predicted create or install there is nothing on disk to ask about yet.
         """
-        extras = prune_extras(records, specs, ROOT_ESSENTIALS if self.is_root(prefix) else ())
+        extras = prune_extras(records, specs, tuple(keep) + (ROOT_ESSENTIALS if self.is_root(prefix) else ()))
         if not extras:
             return transaction.no_actions(), records
         on_disk = prefix_reader.is_env(prefix) and _package_keys(self.records(prefix)) == _package_keys(records)
@@ -239,8 +257,13 @@ class StateModule(object):
 
     A state method sets ``self.prefix``, ``self.before`` (the env's records before, None when there
     was no env), and through ``applied()`` what conda did; ``finish()`` then derives ``changed``,
-    ``actions`` and ``diff`` in one place, for every state.
+    ``actions`` and ``diff`` in one place, for every state. A module that also converges what pip
+    installed and the env's config vars (``converges_pip_and_variables``) has them read before and
+    after too; in check mode its state methods leave their predictions in ``pip_predicted`` and
+    ``variables_predicted``.
     """
+
+    converges_pip_and_variables = False
 
     def __init__(self, module):
         self.module = module
@@ -251,6 +274,8 @@ class StateModule(object):
         self.after = None
         self.actions = transaction.no_actions()
         self.result = {}
+        self.pip_before, self.variables_before = [], {}
+        self.pip_predicted = self.variables_predicted = None
 
     def refusal(self):
         """Why the task is refused before conda is even looked for, or None."""
@@ -272,6 +297,9 @@ class StateModule(object):
         self.prefix = prefix
         self.before = self.after = self.run.records(prefix)
         self.run.watch(prefix, self.before)
+        if self.converges_pip_and_variables:
+            self.pip_before = prefix_reader.pip_packages(prefix, self.before)
+            self.variables_before = self.run.env_vars(prefix)
 
     def applied(self, document=None, actions=None, after=None):
         """Take in what conda did: its answer ``document`` (or ``actions`` and the records ``after``).
@@ -285,9 +313,25 @@ class StateModule(object):
         elif transaction.changed(actions) or self.after is None:
             self.after = self.run.after(self.prefix, self.after or [], actions, document)
 
+    def _pip_and_variables_after(self):
+        if self.after is None:
+            return [], {}
+        if self.module.check_mode:
+            return (self.pip_before if self.pip_predicted is None else self.pip_predicted,
+                    self.variables_before if self.variables_predicted is None else self.variables_predicted)
+        return prefix_reader.pip_packages(self.prefix, self.after), self.run.env_vars(self.prefix)
+
     def finish(self):
         changed = (self.before is None) != (self.after is None) or transaction.changed(self.actions)
-        result = dict(self.result, changed=changed, prefix=self.prefix, actions=self.actions)
+        actions = self.actions
+        pip, variables = ([], []), ({}, {})
+        if self.converges_pip_and_variables:
+            pip_after, variables_after = self._pip_and_variables_after()
+            pip, variables = (self.pip_before, pip_after), (self.variables_before, variables_after)
+            changed = changed or sorted(pip[0]) != sorted(pip[1]) or variables[0] != variables[1]
+            actions = dict(actions, pip=transaction.pip_actions(*pip),
+                           variables=transaction.variable_actions(*variables))
+        result = dict(self.result, changed=changed, prefix=self.prefix, actions=actions)
         if changed:
-            result['diff'] = transaction.diff(self.before or [], self.after or [], self.prefix)
+            result['diff'] = transaction.diff(self.before or [], self.after or [], self.prefix, pip, variables)
         self.run.exit(**result)

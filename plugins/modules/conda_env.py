@@ -9,9 +9,17 @@ module: conda_env
 short_description: Create, converge and remove conda environments
 version_added: 0.1.0
 description:
-  - Makes a conda environment exist with the declared packages (O(python), O(packages), or an
-    C(environment.yml) as O(file) or O(spec)), optionally removing everything else (O(prune)), or makes
-    it absent.
+  - Makes a conda environment exist with the declared packages (O(python), O(packages), O(pip), or an
+    C(environment.yml) as O(src), O(file) or O(spec)) and config vars (O(variables)), optionally removing
+    everything else (O(prune)), or makes it absent.
+  - pip requirements (O(pip), or a C(pip:) sub-list in the file's C(dependencies)) are installed after
+    the conda packages with the env's own pip (C(<prefix>/bin/python -m pip install)), all in one pip
+    call, with the host's pip configuration and C(PIP_*) environment (a private index configured there
+    is used), as C(conda env create) does. Unlike conda, a requirement already met is left alone (no
+    C(-U)), and whether it is met is read from the env's C(*.dist-info) metadata (PEP 440 versions,
+    PEP 508 markers for the env's python), so a converged env runs neither conda nor pip. What metadata
+    cannot tell (URLs, VCS, local paths, C(-e), C(-r) files, extras) is asked of pip with
+    C(--dry-run --report); only a real change installs.
   - An existing env is changed in place with C(conda install)/C(conda remove); it is never recreated.
   - The env's C(conda-meta/*.json) records are read as conda reads them, before conda runs; a record
     conda fails on (bad JSON, a file that is no package record) fails the task with a message naming
@@ -43,7 +51,7 @@ options:
     description:
       - V(present) creates the env or installs what is missing; V(absent) removes the whole env.
       - V(absent) on the root (C(base)) env fails.
-      - V(absent) with O(python), O(packages), O(spec) or O(file) fails (the task would read as removing
+      - V(absent) with O(python), O(packages), O(pip), O(variables), O(spec), O(src) or O(file) fails (the task would read as removing
         only those packages); use M(macfleet.conda.conda_package) with
         O(macfleet.conda.conda_package#module:state=absent) for that.
     type: str
@@ -64,19 +72,61 @@ options:
     description:
       - Path on the managed host of an C(environment.yml) (keys C(name), C(channels), C(dependencies)).
       - It is read by the controller (no YAML library is needed on the host).
-      - Mutually exclusive with O(python), O(packages) and O(spec).
-      - C(pip:) sub-lists in C(dependencies) are not supported and fail the task; install them with
-        M(ansible.builtin.pip) using the env's python.
+      - Mutually exclusive with O(python), O(packages), O(pip), O(src) and O(spec).
+    type: path
+  src:
+    description:
+      - Path on the controller of an C(environment.yml), read there like the O(ansible.builtin.copy#module:src)
+        of M(ansible.builtin.copy). A relative path is searched in the C(files/) folders Ansible searches
+        (the role's, then the playbook's).
+      - Mutually exclusive with O(python), O(packages), O(pip), O(file) and O(spec).
     type: path
   spec:
     description:
-      - The content of an C(environment.yml) as a dictionary (C(name), C(channels), C(dependencies)).
-      - Mutually exclusive with O(python), O(packages) and O(file).
+      - The content of an C(environment.yml) as a dictionary, as M(macfleet.conda.conda_export) returns it.
+      - C(name); C(prefix) (used only when neither O(name), O(prefix) nor the spec's C(name) names the env,
+        as conda does); C(channels) (V(nodefaults) among them means no default channels, as
+        O(override_channels=true) with the listed channels, where conda would take it for a channel's
+        name and fail); C(dependencies) (match specs, and C(pip:) sub-lists of pip requirement lines);
+        C(variables) (config vars, as O(variables)). Any other key fails the task, naming it (conda
+        would ignore it with C(EnvironmentSectionNotValid)).
+      - Mutually exclusive with O(python), O(packages), O(pip), O(src) and O(file).
+    type: dict
+  pip:
+    description:
+      - pip requirement lines, as in a C(requirements.txt) or the C(pip:) list of an C(environment.yml), for
+        example V(requests>=2.31,<3), V(attrs==23.1.0; python_version >= "3.8"), V(name @ https://...),
+        V(git+https://...), absolute paths of wheels or folders, C(-e /path), C(-r /path/requirements.txt),
+        and option lines (C(--index-url), C(--extra-index-url), C(--find-links), C(--no-index), C(--pre),
+        C(--trusted-host), C(-c)). Relative paths are refused (pip would read them from the module's
+        working folder). Credentials in index URLs are hidden in every output.
+      - Needs python and pip in the env (python depends on pip in conda's default configuration).
+      - Check mode asks the env's pip (C(--dry-run --report)) and predicts exactly what a real run
+        installs. For an env that does not exist yet there is no python to ask, so check mode lists
+        the requirements by name, with the version left to pip.
+      - Mutually exclusive with O(spec), O(file) and O(src) (write a C(pip:) sub-list there instead).
+    type: list
+    elements: str
+  variables:
+    description:
+      - Config vars of the env, set as C(conda env config vars set) stores them (in C(conda-meta/state)),
+        so that C(conda activate) exports them. Values are strings or numbers (V(42) and V("42") are the
+        same value); names are letters, digits and C(_); C(PATH) is refused (conda ignores it).
+      - Merged over the C(variables) of O(spec), O(file) or O(src), the task's values winning.
+      - A variable set on the env but not declared stays, unless O(prune=true).
     type: dict
   prune:
     description:
       - Remove installed packages that no declared spec needs, directly or as a dependency of a needed
         package, in one C(conda remove) after installing what is missing.
+      - When pip requirements are declared (O(pip), or a C(pip:) sub-list, even empty), also uninstall
+        the pip-installed distributions no declared requirement needs (directly or through their
+        C(Requires-Dist)), with the env's pip; conda's packages are never removed through pip, nor is
+        pip itself. An env that declares no pip requirements keeps its pip packages (another task, such
+        as M(ansible.builtin.pip), may own them). A C(-r) or C(-c) file in the list is not read, so pip
+        packages are then not pruned (with a warning).
+      - When config vars are declared (O(variables), or C(variables:) in the file, even empty), also
+        unset the env's config vars that are not declared.
       - Needs at least one declared spec. In the root env, conda itself is always kept.
     type: bool
     default: false
@@ -119,6 +169,25 @@ EXAMPLES = r'''
         - python=3.10
         - requests
 
+- name: Apply an environment.yml kept beside the playbook (files/build-env.yml), pip section included
+  macfleet.conda.conda_env:
+    src: build-env.yml
+    prune: true
+
+- name: Conda packages, pip requirements from the fleet's private index, and config vars
+  macfleet.conda.conda_env:
+    name: build
+    python: "3.11"
+    packages:
+      - numpy>=1.26,<2
+    pip:
+      - --extra-index-url https://pypi.example.com/simple
+      - requests>=2.31,<3
+      - internal-tools==4.2.0
+    variables:
+      BUILD_PROFILE: release
+      OMP_NUM_THREADS: 4
+
 - name: Remove myenv (conda env remove --name myenv)
   macfleet.conda.conda_env:
     name: myenv
@@ -151,23 +220,44 @@ actions:
       type: list
       elements: dict
       sample: []
+    pip:
+      description: pip packages installed (or replaced by another version) and removed, by name and version.
+      type: dict
+      sample: {installed: [{name: requests, version: 2.31.0}], removed: []}
+    variables:
+      description: Config vars set (new or changed values) and unset.
+      type: dict
+      sample: {set: {BUILD_PROFILE: release}, unset: []}
 conda_error:
   description: conda's own error (exception name, message, exit code, command) when conda failed.
   returned: failure
   type: dict
   sample: {exception_name: PackagesNotFoundInChannelsError, conda_message: "...", rc: 1, cmd: [conda, install]}
+pip_error:
+  description: How pip ended (exit code, command) when pip failed; the message says what pip said.
+  returned: failure
+  type: dict
+  sample: {rc: 1, cmd: [/opt/miniconda3/envs/build/bin/python, -m, pip, install, "..."]}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefix as prefix_reader
 from ansible_collections.macfleet.conda.plugins.module_utils import _conda_transaction as transaction
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import secrets_in
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import split_by_verdict
-from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import is_env
-from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import EnvSpecError, declared_env
+from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
+    DeclaredEnv, EnvSpecError, declared_env, declared_variables)
 from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
     EXECUTABLE_OPTION, TRANSACTION_OPTIONS, StateModule)
+from ansible_collections.macfleet.conda.plugins.module_utils._pip_plan import (
+    PipPlan, PipRequest, environment_of, predicted_distributions, prune_names)
+from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import RequirementError
+from ansible_collections.macfleet.conda.plugins.module_utils._pip_runner import PipRunner
 from ansible_collections.macfleet.conda.plugins.module_utils._prefix_guard import (
     existing_folder_refusal, prefix_refusal)
+
+UNCHANGED = 'nothing was changed (conda was not run).'
 
 
 def python_spec(version):
@@ -176,14 +266,18 @@ def python_spec(version):
 
 
 class CondaEnv(StateModule):
-    """One env: present with the declared packages (created where nothing is), or absent."""
+    """One env: present with the declared packages, pip requirements and config vars, or absent."""
 
+    converges_pip_and_variables = True
     declared = None
+    pip_request = None
+    variables = None
 
     def refusal(self):
         params = self.params
         if params['state'] == 'absent':
-            given = [option for option in ('python', 'packages', 'spec', 'file') if params[option]]
+            given = [option for option in ('python', 'packages', 'pip', 'variables', 'spec', 'file')
+                     if params[option]]
             if given:
                 return ('state=absent removes the whole env, so %s cannot be given with it (the task would read '
                         'as removing only those packages). To remove packages from the env use '
@@ -193,23 +287,34 @@ class CondaEnv(StateModule):
             refusal = prefix_refusal(params['prefix'])
             if refusal:
                 return refusal
-        if params['file']:
-            return ('file is read on the controller by the macfleet.conda.conda_env action plugin; this run '
-                    'bypassed it. Pass the content as spec instead.')
+        if params['file'] or params['src']:
+            return ('%s is read on the controller by the macfleet.conda.conda_env action plugin; this run '
+                    'bypassed it. Pass the content as spec instead.' % ('file' if params['file'] else 'src'))
         try:
-            self.declared = declared_env(params['spec']) if params['spec'] is not None else None
-        except EnvSpecError as exc:
-            return str(exc)
+            self.declared = declared_env(params['spec']) if params['spec'] is not None else DeclaredEnv(
+                dependencies=([python_spec(params['python'])] if params['python'] else []) + params['packages'],
+                pip=params['pip'])
+            self.variables = self.declared.variables
+            if params['variables'] is not None:
+                self.variables = dict(self.variables or {}, **declared_variables(params['variables']))
+            self.pip_request = PipRequest(self.declared.pip) if self.declared.pip is not None else None
+        except (EnvSpecError, RequirementError) as exc:
+            return '%s%s' % (exc, '' if 'nothing was changed' in str(exc) else '; ' + UNCHANGED)
+        self.module.no_log_values.update(secrets_in(self.declared.channels + (self.declared.pip or [])))
         self.result['name'] = params['name'] or (
-            self.declared.name if self.declared and not params['prefix'] else None)
-        if not self.result['name'] and not params['prefix']:
-            return 'one of name or prefix is required (or a name in spec/file).'
+            self.declared.name if not params['prefix'] else None)
+        if not self.result['name'] and not params['prefix'] and not self.declared.prefix:
+            return 'one of name or prefix is required (or a name or prefix in spec/file).'
         return None
+
+    def _given_prefix(self):
+        """The prefix the task or, when nothing names the env, the spec's ``prefix:`` gives (recordings 119, 120)."""
+        return self.params['prefix'] or (None if self.result['name'] else self.declared.prefix)
 
     def _target(self):
         """The env's prefix (None: no env of that name yet) and whether an env is there."""
-        prefix = self.params['prefix'] or self.run.locate(self.result['name'])
-        return prefix, bool(prefix) and is_env(prefix)
+        prefix = self._given_prefix() or self.run.locate(self.result['name'])
+        return prefix, bool(prefix) and prefix_reader.is_env(prefix)
 
     def state_absent(self):
         prefix, exists = self._target()
@@ -229,16 +334,14 @@ class CondaEnv(StateModule):
     def state_present(self):
         params = self.params
         declared = self.declared
-        specs = self.run.specs(declared.dependencies if declared else (
-            ([python_spec(params['python'])] if params['python'] else []) + params['packages']))
+        specs = self.run.specs(declared.dependencies)
         if params['prune'] and not specs:
             self.run.fail('prune needs at least one declared package: with none it would empty the env.')
-        channels = params['channels'] + [channel for channel in (declared.channels if declared else [])
-                                         if channel not in params['channels']]
-        override = params['override_channels']
+        channels = params['channels'] + [channel for channel in declared.channels if channel not in params['channels']]
+        override = params['override_channels'] or declared.nodefaults
         prefix, exists = self._target()
         # conda create -y answers yes to "directory exists but is not a conda environment, continue?"
-        refusal = (prefix_refusal(prefix, self.run.root) if params['prefix'] else None) \
+        refusal = (prefix_refusal(prefix, self.run.root) if self._given_prefix() else None) \
             or existing_folder_refusal(prefix)
         if refusal:
             self.run.fail(refusal, prefix=prefix)
@@ -250,20 +353,103 @@ class CondaEnv(StateModule):
                 self.applied(document)
         else:
             self._create(prefix, specs, channels, override)
+        self._install_pip()
         if params['prune']:
-            pruned, after = self.run.prune(self.prefix, self.after, specs)
+            pruned, after = self.run.prune(self.prefix, self.after, specs, keep=('pip',) if self.pip_request else ())
             self.applied(actions=pruned, after=after)
+            self._prune_pip()
+        self._converge_variables()
 
     def _create(self, prefix, specs, channels, override):
         """``conda create`` where no env is (never over one: conda would delete it and start again)."""
         self.run.watch(prefix, [])
+        given = self._given_prefix()
         document = self.run.conda(self.run.runner.create, [spec.original for spec in specs],
-                                  prefix=self.params['prefix'], name=None if self.params['prefix'] else
-                                  self.result['name'], channels=channels, override_channels=override,
-                                  dry_run=self.module.check_mode)
+                                  prefix=given, name=None if given else self.result['name'], channels=channels,
+                                  override_channels=override, dry_run=self.module.check_mode)
         self.prefix = document.get('prefix') or (document.get('actions') or {}).get('PREFIX') or prefix
         self.run.watch(self.prefix, [])
         self.applied(document)
+
+    # -- pip ------------------------------------------------------------------------------------
+    def _pip_env(self):
+        """The env's distributions and marker environment as pip would see them now; None before it exists."""
+        if not prefix_reader.is_env(self.prefix):
+            return None
+        records = self.before if self.module.check_mode else self.after
+        python = prefix_reader.python_record(records)
+        if python is None:
+            self.run.fail('The pip requirements need python in the env at %s: add python (and pip) to its '
+                          'packages.' % self.prefix)
+        return prefix_reader.distributions(self.prefix, records), environment_of(python)
+
+    def _install_pip(self):
+        """Install the unmet pip requirements in one pip call; 0 pip processes when the metadata says all are met."""
+        request = self.pip_request
+        if not request:
+            return
+        seen = self._pip_env()
+        if seen is None:  # check mode of a new env: there is no python to ask yet
+            self.pip_predicted = sorted((requirement.name, None) for requirement in request.requirements)
+            return
+        distributions, environment = seen
+        plan = PipPlan(request, distributions, environment)
+        if plan.converged:
+            return
+        pip = PipRunner(self.module, self.prefix)
+        if self.module.check_mode or not plan.certain:
+            installs = self.run.pip(pip.would_install, request.argv)
+            if self.module.check_mode:
+                self._predicted_distributions = predicted_distributions(distributions, installs)
+                self.pip_predicted = prefix_reader.pip_package_list(self._predicted_distributions)
+                return
+            if not installs:
+                return
+        self.run.pip(pip.install, request.argv)
+
+    _predicted_distributions = None
+
+    def _prune_pip(self):
+        """Uninstall what pip installed that no declared pip requirement needs (only when the env declares some)."""
+        request = self.pip_request
+        if request is None:
+            return
+        seen = self._pip_env()
+        if seen is None:
+            return
+        distributions, environment = seen
+        if self._predicted_distributions is not None:
+            distributions = self._predicted_distributions
+        names = prune_names(request, distributions, environment)
+        if names is None:
+            self.module.warn('pip packages were not pruned in %s: a -r or -c file in the pip list is not read by '
+                             'this module, so what it needs is unknown.' % self.prefix)
+            return
+        if not names:
+            return
+        if self.module.check_mode:
+            self.pip_predicted = [package for package in (self.pip_predicted or self.pip_before)
+                                  if package[0] not in names]
+            return
+        self.run.pip(PipRunner(self.module, self.prefix).uninstall, names)
+
+    # -- config vars ----------------------------------------------------------------------------
+    def _converge_variables(self):
+        """Set the declared config vars that differ; with prune, unset those no longer declared."""
+        declared = self.variables
+        if declared is None:
+            return
+        current = self.run.env_vars(self.prefix)
+        to_set = dict((name, value) for name, value in declared.items() if current.get(name) != value)
+        to_unset = sorted(name for name in current if name not in declared) if self.params['prune'] else []
+        if self.module.check_mode:
+            kept = dict((name, value) for name, value in current.items() if name not in to_unset)
+            self.variables_predicted = dict(kept, **to_set)
+            return
+        if to_set:
+            self.run.conda(self.run.runner.set_env_vars, prefix=self.prefix, variables=to_set)
+        if to_unset:
+            self.run.conda(self.run.runner.unset_env_vars, prefix=self.prefix, names=to_unset)
 
 
 def main():
@@ -274,13 +460,18 @@ def main():
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             python=dict(type='str'),
             packages=dict(type='list', elements='str', default=[]),
+            pip=dict(type='list', elements='str'),
+            variables=dict(type='dict'),
             file=dict(type='path'),
+            src=dict(type='path'),
             spec=dict(type='dict'),
             prune=dict(type='bool', default=False),
             **dict(TRANSACTION_OPTIONS, **EXECUTABLE_OPTION)
         ),
         mutually_exclusive=[('name', 'prefix'), ('file', 'spec'), ('file', 'python'), ('file', 'packages'),
-                            ('spec', 'python'), ('spec', 'packages')],
+                            ('spec', 'python'), ('spec', 'packages'), ('src', 'file'), ('src', 'spec'),
+                            ('src', 'python'), ('src', 'packages'), ('pip', 'spec'), ('pip', 'file'),
+                            ('pip', 'src')],
         supports_check_mode=True,
     )
     CondaEnv(module).execute()

@@ -25,5 +25,8 @@ def channel_args(conda_root, **extra) -> dict:
 
 def comparable(actions: dict) -> dict:
     """Actions without their order, to compare a check-mode prediction with a real run."""
-    return {key: sorted((entry['name'], entry['version'], entry['build']) for entry in value)
-            for key, value in actions.items()}
+    compared = {key: sorted((entry['name'], entry['version'], entry['build']) for entry in actions[key])
+                for key in ('linked', 'unlinked')}
+    # conda_env's pip and variables actions are already sorted by name
+    compared.update((key, actions[key]) for key in ('pip', 'variables') if key in actions)
+    return compared

@@ -34,7 +34,8 @@ def test_create_then_rerun_spawns_no_conda(ansible, conda_root):
 
     second = ansible.run_module(MODULE, args)
     assert second['changed'] is False
-    assert second['actions'] == {'linked': [], 'unlinked': []}
+    assert second['actions'] == {'linked': [], 'unlinked': [], 'pip': {'installed': [], 'removed': []},
+                                 'variables': {'set': {}, 'unset': []}}
     assert conda_root.calls() == []
 
 

@@ -19,7 +19,7 @@ CASES_DIR = pathlib.Path(__file__).parent / 'cases'
 CASE_KEYS = {'id', 'input', 'flags', 'given', 'run_command_calls', 'output'}
 GIVEN_KEYS = {'envs', 'files', 'environ'}
 CALL_KEYS = {'argv', 'recording', 'replace', 'rc', 'out', 'err', 'effect'}
-EFFECT_KEYS = {'env', 'holds', 'loses', 'env_removed'}
+EFFECT_KEYS = {'env', 'holds', 'loses', 'env_removed', 'writes', 'removes'}
 # output keys that are not result keys: each is checked in its own way by check_output()
 OUTPUT_CHECKS = {'failed', 'changed', 'msg_contains', 'conda_exception', 'linked', 'unlinked', 'linked_channels',
                  'nowhere_in_result', 'keys_absent'}
@@ -117,6 +117,12 @@ class CaseRun:
             elif 'holds' in effect:
                 _remove_tree(self.prefix(effect['env']))
                 self.fake.make_env(self.prefix(effect['env']), effect['holds'] or None)
+            elif 'writes' in effect or 'removes' in effect:  # what pip or conda env config does to files
+                for path in effect.get('removes', ()):
+                    _remove_tree(pathlib.Path(path))
+                for path, text in effect.get('writes', {}).items():
+                    pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
+                    pathlib.Path(path).write_text(text, encoding='utf-8')
             else:
                 for record in effect['loses']:
                     (self.prefix(effect['env']) / 'conda-meta' / (record + '.json')).unlink()
