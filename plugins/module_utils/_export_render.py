@@ -58,8 +58,9 @@ def _record_spec(record, no_builds, pin_channel):
     return '%s::%s' % (channel_name(record), spec) if pin_channel else spec
 
 
-def environment_spec(name, records, pip_packages=(), no_builds=False, requested=None):
-    """The environment.yml content as a dict: ``name``, ``channels``, ``dependencies`` (pip last).
+def environment_spec(name, records, pip_packages=(), no_builds=False, requested=None, variables=None):
+    """The environment.yml content as a dict: ``name``, ``channels``, ``dependencies`` (pip last), and
+    ``variables`` (the env's config vars, in the order conda stored them) when it has any.
 
     ``requested`` (``{name: spec}`` from the history) replaces the installed packages by the specs
     the user asked for; the channels stay those the installed packages came from.
@@ -72,7 +73,10 @@ def environment_spec(name, records, pip_packages=(), no_builds=False, requested=
                         for record in sorted(records, key=lambda rec: rec['name'])]
     if pip_packages:
         dependencies.append({'pip': ['%s==%s' % (pip_name, version) for pip_name, version in sorted(pip_packages)]})
-    return mask({'name': name, 'channels': channels, 'dependencies': dependencies})
+    spec = {'name': name, 'channels': channels, 'dependencies': dependencies}
+    if variables:
+        spec['variables'] = dict(variables)
+    return mask(spec)
 
 
 def _double_quoted(text):
@@ -121,7 +125,20 @@ def render_environment(spec):
         block = _block_list(spec[key], '  ')
         lines.append('%s:%s' % (key, block[0]))
         lines.extend(block[1:])
+    if spec.get('variables'):
+        # as conda env export writes them (recording 98): a number stays a number, '1' stays a string
+        lines.append('variables:')
+        lines.extend('  %s: %s' % (yaml_scalar(name), _variable_scalar(value))
+                     for name, value in spec['variables'].items())
     return '\n'.join(lines) + '\n'
+
+
+def _variable_scalar(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return yaml_scalar(value)
 
 
 def _dependency_names(record):

@@ -20,8 +20,8 @@ description:
     file and the old one is left as it was.
   - The same env always gives the same bytes (sorted entries, no timestamps, no host paths), so a second
     run is C(ok) and C(changed) means the env really changed.
-  - Unlike C(conda env export), a missing env is an error, C(from_history) keeps the channels and the
-    pip packages, and credentials in channel URLs are masked.
+  - Unlike C(conda env export), a missing env is an error, C(from_history) keeps the channels, the
+    pip packages and the config vars, and credentials in channel URLs are masked.
 options:
   environment:
     description:
@@ -43,8 +43,8 @@ options:
   format:
     description:
       - V(environment) gives an C(environment.yml) (C(name), C(channels), C(dependencies) with pip
-        packages as a C(pip) sub-list), in the layout of C(conda env export) without its host-specific
-        C(prefix) line.
+        packages as a C(pip) sub-list, and the env's config vars as C(variables)), in the layout of
+        C(conda env export) without its host-specific C(prefix) line.
       - V(explicit) gives an C(@EXPLICIT) lock of package URLs with their MD5 checksums, dependencies first,
         as C(conda list --explicit --md5); recreate it with C(conda create --name <env> --file <file>).
         pip packages cannot be part of it and are left out.
@@ -55,7 +55,8 @@ options:
     description:
       - Only the specs that were asked for, as the env's C(conda-meta/history) records them (the last request
         for a name wins, removed names are gone, names no longer installed are dropped, specs keep the text
-        conda recorded). The channels stay those the installed packages came from; pip packages are kept.
+        conda recorded). The channels stay those the installed packages came from; pip packages and config
+        vars are kept.
       - Only with O(format=environment).
     type: bool
     default: false
@@ -80,8 +81,9 @@ notes:
     their URL without the platform subdir.
   - Masked credentials (C(********)) make a private channel's URL unusable as written; give the consumers
     their credentials through their own C(.condarc) or C(conda token).
-  - M(macfleet.conda.conda_env) does not install pip sub-lists; apply them with M(ansible.builtin.pip)
-    (see the C(replicate.yml) playbook of this collection).
+  - M(macfleet.conda.conda_env) applies the result as it is (O(macfleet.conda.conda_env#module:spec), or the
+    file as O(macfleet.conda.conda_env#module:src) or O(macfleet.conda.conda_env#module:file)), with its
+    conda packages, its pip sub-list (through the env's pip) and its config vars.
 attributes:
   check_mode:
     support: full
@@ -140,7 +142,8 @@ content:
   type: str
   sample: "name: myenv\nchannels:\n  - conda-forge\ndependencies:\n  - numpy=1.19.2=py39hf4c9891_0\n"
 spec:
-  description: The export as a dict (C(name), C(channels), C(dependencies)), ready for
+  description: The export as a dict (C(name), C(channels), C(dependencies), and C(variables) when the env has
+    config vars), ready for
     O(macfleet.conda.conda_env#module:spec). Null for O(format=explicit).
   returned: success
   type: dict
@@ -223,7 +226,7 @@ def export(module, prefix, name):
         requested = prefix_reader.requested_specs(prefix_reader.read_history(prefix),
                                                   [record['name'] for record in records])
     spec = environment_spec(name, records, prefix_reader.pip_packages(prefix, records), params['no_builds'],
-                            requested)
+                            requested, prefix_reader.read_env_vars(prefix))
     return render_environment(spec), spec
 
 

@@ -208,3 +208,37 @@ def test_yaml_scalar_always_loads_back_as_the_same_string(value):
 @given(st.text(alphabet='abcXYZ019_.-=<>!,*+~^|$[]\':/@ #', min_size=1))
 def test_yaml_scalar_on_spec_like_strings(value):
     assert yaml.safe_load('- %s\n' % yaml_scalar(value)) == [value]
+
+
+def _variables_block(text):
+    lines = text.splitlines(True)
+    start = lines.index('variables:\n')
+    end = next((index for index in range(start + 1, len(lines)) if not lines[index].startswith('  ')), len(lines))
+    return ''.join(lines[start:end])
+
+
+def _state_vars(stem):
+    return json.loads(_stdout(stem))['env_vars']
+
+
+@pytest.mark.parametrize('export_stem, state_stem', [
+    ('98_env_export_with_vars', '97_cat_state_after_vars_set'),
+    ('105_env_export_after_vars_unset', '103_cat_state_after_vars_unset'),
+])
+def test_variables_render_as_conda_env_export_writes_them(export_stem, state_stem):
+    variables = dict((name, value) for name, value in _state_vars(state_stem).items() if value != '***unset***')
+    rendered = render_environment(environment_spec('pipenv', _records(), variables=variables))
+    assert _variables_block(rendered) == _variables_block(_stdout(export_stem))
+
+
+def test_a_number_stays_a_number_and_a_numeric_string_a_string():
+    # conda keeps an env file's 42 as a JSON number (recordings 100, 106) and "1" as a string
+    variables = _state_vars('100_cat_state_env_create_variables')
+    rendered = render_environment(environment_spec('varsenv', _records(), variables=variables))
+    assert yaml.safe_load(rendered)['variables'] == json.loads(_stdout('106_env_export_vars_env_json'))['variables']
+    assert list(yaml.safe_load(rendered)['variables']) == ['MACFLEET_X', 'MACFLEET_N', 'OTHER']
+
+
+def test_no_variables_no_block():
+    assert 'variables' not in environment_spec('myenv', _records(), variables={})
+    assert 'variables:' not in render_environment(environment_spec('myenv', _records()))
