@@ -486,7 +486,7 @@ _OPTIONS = {
     "--hash": (None, True, "per-requirement"),
     "--config-settings": (None, True, "per-requirement"),
 }
-_SHORT = dict((short, long) for long, (short, _, _) in _OPTIONS.items() if short)
+_SHORT = dict((option[0], name) for name, option in _OPTIONS.items() if option[0])
 _VCS = ("git", "hg", "svn", "bzr")
 _URL_SCHEMES = ("http", "https", "file", "ftp") + _VCS
 _ARCHIVES = (".zip", ".whl", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma", ".tar.gz",
@@ -522,7 +522,7 @@ def split_requirement_lines(lines):
             raise RequirementError("Invalid requirement line %r: %s" % (original, exc)) from None
         options = _parse_options(tokens, original)
         if args:
-            misplaced = [name for name, _ in options if _OPTIONS[name][2] != "per-requirement"]
+            misplaced = [name for name, _value in options if _OPTIONS[name][2] != "per-requirement"]
             if misplaced:
                 raise RequirementError("Invalid requirement line %r: pip ignores %s after a requirement; give it "
                                        "a line of its own" % (original, misplaced[0]))
@@ -533,10 +533,10 @@ def split_requirement_lines(lines):
             (result.undecidable if requirement.url else result.requirements).append(
                 original if requirement.url else requirement)
             continue
-        stray = [name for name, _ in options if _OPTIONS[name][2] == "per-requirement"]
+        stray = [name for name, _value in options if _OPTIONS[name][2] == "per-requirement"]
         if stray:
             raise RequirementError("Invalid requirement line %r: %s goes after a requirement" % (original, stray[0]))
-        if any(_OPTIONS[name][2] == "undecidable" for name, _ in options):
+        if any(_OPTIONS[name][2] == "undecidable" for name, _value in options):
             result.undecidable.append(original)
             continue
         for name, value in options:

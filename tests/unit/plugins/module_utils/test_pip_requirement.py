@@ -35,7 +35,7 @@ _extras = st.one_of(st.just(''), st.lists(st.sampled_from(['security', 'Tests', 
 _clause = st.tuples(st.sampled_from(['==', '!=', '<=', '>=', '<', '>', '~=', '===', '=']), _ws,
                     st.sampled_from(['1.0', '2.28', '1.*', '1.0.post1', '1.0+local', '1.0a1', 'foo', '1.0é', '3'])
                     ).map(''.join)
-_spec_list = st.lists(st.tuples(_clause, _ws).map(''.join), max_size=3).map(lambda items: ','.join(items))
+_spec_list = st.lists(st.tuples(_clause, _ws).map(''.join), max_size=3).map(','.join)
 _specs = st.one_of(_spec_list, _spec_list.map(lambda text: text + ','), _spec_list.map(lambda text: '(' + text + ')'),
                    st.sampled_from(['(', ')', '(>=1.0', ',', '>=1.0,,<2']))
 _urls = st.sampled_from(['https://example.com/foo-1.0.whl', 'git+https://x/y.git@v1#egg=foo', 'file:///tmp/x',
