@@ -17,11 +17,12 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 # pylint: disable=wrong-import-position
-from conda_testbed import calllog  # noqa: E402
+from conda_testbed import calllog, real_python as real_python_mod  # noqa: E402
 from conda_testbed.channel import cached_channel  # noqa: E402
 from conda_testbed.installer import build_installer  # noqa: E402
 from conda_testbed.playbook_runner import AnsibleRunner  # noqa: E402
 from conda_testbed.session import COLLECTIONS, REAL_CONDA, ROOT  # noqa: E402
+from conda_testbed.wheelhouse import build_wheelhouse, pip_environment  # noqa: E402
 
 # Unit tests import the collection as ansible_collections.macfleet.conda.
 if str(COLLECTIONS) not in sys.path:
@@ -41,7 +42,10 @@ class CondaRoot:
 
     @property
     def env(self) -> dict:
-        """Environment for anything that runs this root's conda (module runs included)."""
+        """Environment for anything that runs this root's conda (module runs included).
+
+        Only the variables this root needs, so ``dict(conda_root.env, **pip_env)`` gives a run that
+        also installs with pip offline."""
         env = {'HOME': str(self.home), calllog.LOG_ENV: str(self.call_log)}
         if REAL_CONDA:
             env['CONDA_ENVS_PATH'] = str(self.envs_dir)
@@ -100,3 +104,28 @@ def ansible(tmp_path, conda_root) -> AnsibleRunner:
     work = tmp_path / 'ansible'
     work.mkdir()
     return AnsibleRunner(COLLECTIONS, work, env=conda_root.env)
+
+
+@pytest.fixture(scope='session')
+def real_python():
+    """The working python of the test channel (``conda_testbed.real_python.RealPython``): its
+    ``spec`` (``python=3.11.7=*_cpython``) makes an env whose ``bin/python -m pip`` is the genuine
+    pip. Skips the test, saying why, when this machine has no interpreter to build it from."""
+    found, why = real_python_mod.probe()
+    if found is None:
+        pytest.skip(f'no real python in the test channel, so pip cannot run: {why}')
+    return found
+
+
+@pytest.fixture(scope='session')
+def wheelhouse(tmp_path_factory) -> pathlib.Path:
+    """A folder of tiny pure-Python wheels (conda_testbed/wheelhouse.py: macfleet-demo-a/b/c/d)."""
+    return build_wheelhouse(tmp_path_factory.mktemp('wheelhouse'))
+
+
+@pytest.fixture(scope='session')
+def pip_env(wheelhouse) -> dict:
+    """PIP_* variables for running pip offline from ``wheelhouse``, away from this machine's pip
+    config, as a fleet configures pip: PIP_CONFIG_FILE=/dev/null, PIP_DISABLE_PIP_VERSION_CHECK=1,
+    PIP_NO_INDEX=1, PIP_FIND_LINKS=<wheelhouse>. Merge it over ``conda_root.env``."""
+    return pip_environment(wheelhouse)

@@ -26,6 +26,8 @@ def classify(argv) -> str:
     words = [arg for arg in argv if not arg.startswith('-')]
     if not words or words[0] in READ_ONLY or words[:1] == ['env'] and words[1:2] in (['list'], ['export']):
         return 'read'
+    if words[:4] == ['env', 'config', 'vars', 'list']:
+        return 'read'
     if '--dry-run' in argv or '-d' in argv:
         return 'solve'
     return 'change'

@@ -100,12 +100,22 @@ def test_check_mode_on_a_bare_host_reports_the_install_and_creates_nothing(role,
 
 def test_an_install_converges_and_a_rerun_changes_nothing(role, tmp_path, first):
     prefix = tmp_path / 'miniconda3'
+    # an environment.yml kept in the playbook's files/, found by the item's src as copy finds its src
+    (tmp_path / 'files').mkdir()
+    (tmp_path / 'files' / 'e2.yml').write_text('dependencies: [python=3.9, toolz=0.11.2]\n'
+                                               'variables: {BUILD_PROFILE: release}\n')
     wanted = {'miniconda_base_packages': ['toolz'],
-              'miniconda_environments': [{'name': 'e1', 'python': '3.9', 'packages': ['toolz=0.12.0']}]}
+              'miniconda_environments': [{'name': 'e1', 'python': '3.9', 'packages': ['toolz=0.12.0'],
+                                          'variables': {'E1_ONLY': 1}},
+                                         {'name': 'e2', 'src': 'e2.yml'}]}
     installed = role(first, **wanted)
     assert installed.rc == 0, installed.stdout[-3000:]
     assert recorded_installer(prefix).startswith('Miniconda3-%s-' % first)
     assert list((prefix / 'envs' / 'e1' / 'conda-meta').glob('toolz-0.12.0-*.json'))
+    assert list((prefix / 'envs' / 'e2' / 'conda-meta').glob('toolz-0.11.2-*.json'))
+    assert json.loads((prefix / 'envs' / 'e2' / 'conda-meta' / 'state').read_text()) == {
+        'env_vars': {'BUILD_PROFILE': 'release'}}
+    assert json.loads((prefix / 'envs' / 'e1' / 'conda-meta' / 'state').read_text()) == {'env_vars': {'E1_ONLY': '1'}}
     assert list((prefix / 'conda-meta').glob('toolz-*.json'))
     again = role(first, **wanted)
     assert again.rc == 0, again.stdout[-3000:]

@@ -50,6 +50,13 @@ def _dispatch(ctx: Context, args, argv: list[str]) -> int:
         if args.env_command == 'list':
             return queries.env_list(ctx, args)
         return queries.export(ctx, args, env_style=True)
+    if command == 'env' and args.env_command == 'config':
+        from . import env_vars
+
+        if getattr(args, 'vars_command', None) is None:
+            sys.stderr.write('usage: conda env config vars [-h] {list,set,unset} ...\n')
+            return 2
+        return env_vars.run(ctx, args)
     if command == 'tos':
         from . import tos
 

@@ -54,6 +54,10 @@ class CondaValueError(CondaError):
     pass
 
 
+class CondaEnvException(CondaError):
+    pass
+
+
 class EnvironmentLocationNotFound(CondaError):
     def __init__(self, location):
         super().__init__(f'Not a conda environment: {location}', location=str(location))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -188,3 +189,57 @@ def frozen(prefix: Path) -> bool:
 
 def writable(prefix: Path) -> bool:
     return os.access(prefix, os.W_OK)
+
+
+# -- what pip installed (conda's PrefixData with pip interop, conda/core/prefix_data.py) ----------
+PYPI_CHANNEL = 'https://conda.anaconda.org/pypi/pypi'
+
+
+def _metadata_headers(path: Path) -> dict:
+    headers = {}
+    try:
+        text = path.read_text(errors='replace')
+    except OSError:
+        return headers
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        key, sep, value = line.partition(':')
+        if sep:
+            headers.setdefault(key.strip().lower(), value.strip())
+    return headers
+
+
+def pip_records(prefix: Path, records: dict) -> list[dict]:
+    """The Python distributions of the env's site-packages that no conda record owns, as conda
+    lists them: build ``pypi_0``, channel and platform ``pypi`` (recordings 83, 84). A distribution
+    is conda's when its ``.dist-info/RECORD`` (or ``.egg-info``) is in a conda record's files."""
+    python = records.get('python')
+    if not python:
+        return []
+    site = python.get('python_site_packages_path') or \
+        'lib/python%s/site-packages' % '.'.join(python['version'].split('.')[:2])
+    owned = {path for record in records.values() for path in record.get('files', [])}
+    found = []
+    try:
+        entries = sorted(os.listdir(prefix / site))
+    except OSError:
+        return []
+    for entry in entries:
+        folder = prefix / site / entry
+        if entry.endswith('.dist-info') and (folder / 'RECORD').is_file():
+            anchor, metadata = f'{site}/{entry}/RECORD', folder / 'METADATA'
+        elif entry.endswith('.egg-info'):
+            anchor = f'{site}/{entry}/PKG-INFO' if folder.is_dir() else f'{site}/{entry}'
+            metadata = folder / 'PKG-INFO' if folder.is_dir() else folder
+        else:
+            continue
+        if anchor in owned:
+            continue
+        headers = _metadata_headers(metadata)
+        if not headers.get('name') or not headers.get('version'):
+            continue
+        found.append({'name': re.sub(r'[-_.]+', '-', headers['name']).lower(),
+                      'version': headers['version'], 'build': 'pypi_0', 'build_number': 0,
+                      'channel': PYPI_CHANNEL, 'subdir': 'pypi'})
+    return found

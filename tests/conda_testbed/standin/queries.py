@@ -140,7 +140,10 @@ def _existing_prefix(ctx: Context, args) -> Path:
 
 def listing(ctx: Context, args) -> int:
     target = _existing_prefix(ctx, args)
-    records = sorted(meta.read_records(target).values(), key=lambda r: r['name'])
+    installed = meta.read_records(target)
+    records = sorted(installed.values(), key=lambda r: r['name'])
+    if not args.explicit:  # an explicit list leaves pip's packages out (89, 92, 93)
+        records = sorted(records + meta.pip_records(target, installed), key=lambda r: r['name'])
     if args.regex:
         import re
 
@@ -157,7 +160,8 @@ def listing(ctx: Context, args) -> int:
     else:
         lines = [f'# packages in environment at {target}:', '#',
                  '# Name                     Version          Build            Channel']
-        lines += ['%-25s  %-15s  %-15s  %s' % (r['name'], r['version'], r['build'], channel_base(r))
+        lines += ['%-25s  %-15s  %-15s  %s' % (r['name'], r['version'], r['build'],
+                                               'pypi' if r['subdir'] == 'pypi' else channel_base(r))
                   for r in records]
         sys.stdout.write('\n'.join(lines) + '\n')
     return 0

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from . import errors, linker
@@ -23,6 +26,11 @@ EXECUTING = ('Downloading and Extracting Packages: ...working... done\n'
              'Verifying transaction: ...working... done\n'
              'Executing transaction: ...working... done\n')
 NOTHING_TO_DO = 'All requested packages already installed.'
+VALID_ENV_KEYS = ('dependencies', 'name', 'prefix', 'channels', 'variables')
+PIP_NAG = ("Warning: you have pip-installed dependencies in your environment file, but you do not list "
+           "pip itself as one of your conda dependencies.  Conda may not use the correct pip to install "
+           "your packages, and they may end up in the wrong place.  Please add an explicit pip dependency."
+           "  I'm adding one for you, but still nagging you.")
 
 
 class Transaction:
@@ -34,6 +42,9 @@ class Transaction:
         self.text = not self.as_json
         self.cli_channels = getattr(args, 'channels', None) or []
         self.override = bool(getattr(args, 'override_channels', False))
+        # Set by env create/update from the file: run after the conda transaction, as conda does.
+        self.pip_specs = None
+        self.env_variables = None
 
     # -- helpers ---------------------------------------------------------------------------
     def say(self, text: str) -> None:
@@ -77,12 +88,14 @@ class Transaction:
     def finish(self, plan: Plan, spec_lines, shown_specs, *, creating=False, activate=None,
                nothing_to_do_text='\n# All requested packages already installed.\n\n') -> int:
         if plan.empty and not creating and not plan.removing_env:
-            if self.as_json:
-                print_json({'success': True, 'message': NOTHING_TO_DO})
-            else:
+            if self.text:
                 self.say(nothing_to_do_text)
-                if activate:
-                    self.say(ACTIVATE_HINT.format(name=activate))
+            pip = self.after_conda(plan.prefix)  # env update: pip runs even so (80-82)
+            if self.as_json:
+                print_json({'success': True, 'message': NOTHING_TO_DO} if pip is None else
+                           {'success': True, 'actions': {'PIP': pip}, 'prefix': str(plan.prefix)})
+            elif activate:
+                self.say(ACTIVATE_HINT.format(name=activate))
             return 0
         fetch = plan.fetch(self.ctx.pkgs_dirs)
         dry_run = bool(getattr(self.args, 'dry_run', False))
@@ -95,13 +108,61 @@ class Transaction:
                 raise errors.CondaExit('DryRunExit', 'Dry run. Exiting.')
             self.confirm()
         self.execute(plan, spec_lines, creating)
+        self.say(EXECUTING)
+        pip = self.after_conda(plan.prefix)
         if self.as_json:
-            print_json(actions_json(plan.prefix, fetch, plan.unlink, plan.link, False))
-        else:
-            self.say(EXECUTING)
-            if activate:
-                self.say(ACTIVATE_HINT.format(name=activate))
+            document = actions_json(plan.prefix, fetch, plan.unlink, plan.link, False)
+            if pip is not None:
+                document['actions']['PIP'] = pip
+            print_json(document)
+        elif activate:
+            self.say(ACTIVATE_HINT.format(name=activate))
         return 0
+
+    def after_conda(self, prefix: Path):
+        """An env file's ``pip:`` requirements, then its ``variables:``: the names pip says it
+        installed (``actions.PIP``), or None."""
+        pip = self.run_pip(prefix) if self.pip_specs else None
+        if self.env_variables:
+            from .env_vars import set_vars
+
+            set_vars(self.ctx, prefix, self.env_variables)
+        return pip
+
+    def run_pip(self, prefix: Path):
+        """conda/env/installers/pip.py: the requirements go to ``condaenv.*.requirements.txt`` beside
+        the env file (if that folder is writable), run as ``<prefix>/bin/python -m pip install -U -r
+        <file> --exists-action=b`` in the activated env; text mode prints the command and pip's whole
+        stdout (77, 80), a failure prints pip's stderr and is CondaEnvException: Pip failed."""
+        workdir = os.path.dirname(os.path.abspath(self.args.file))
+        workdir = workdir if os.access(workdir, os.W_OK) else None
+        self.say('Installing pip dependencies: ...working... ')
+        with tempfile.NamedTemporaryFile('w', prefix='condaenv.', suffix='.requirements.txt',
+                                         dir=workdir, delete=False, encoding='utf-8') as handle:
+            handle.write('\n'.join(self.pip_specs))
+        argv = [str(prefix / 'bin' / 'python'), '-m', 'pip', 'install', '-U', '-r', handle.name,
+                '--exists-action=b']
+        from .env_vars import get_vars
+
+        env = dict(os.environ, CONDA_PREFIX=str(prefix),
+                   PATH=os.pathsep.join([str(prefix / 'bin'), os.environ.get('PATH', '')]))
+        env.update({k: str(v) for k, v in get_vars(prefix).items()})  # activation exports them
+        try:
+            done = subprocess.run(argv, cwd=workdir or prefix, env=env, capture_output=True, check=False)
+        except OSError as exc:
+            done = subprocess.CompletedProcess(argv, 1, b'', str(exc).encode())
+        finally:
+            os.unlink(handle.name)
+        stdout = done.stdout.decode('utf-8', 'replace')
+        if self.text and not getattr(self.args, 'quiet', False):
+            sys.stdout.write(f'Ran pip subprocess with arguments:\n{argv}\nPip subprocess output:\n{stdout}\n')
+        if done.returncode != 0:
+            sys.stderr.write('Pip subprocess error:\n' + done.stderr.decode('utf-8', 'replace') + '\n')
+            self.say('failed\n')
+            raise errors.CondaEnvException('Pip failed')
+        self.say('done\n')
+        match = re.search(r'Successfully installed (.*)', stdout)
+        return match.group(1).strip().split() if match else None
 
     def execute(self, plan: Plan, spec_lines, creating: bool) -> None:
         prefix = plan.prefix
@@ -266,17 +327,24 @@ class Transaction:
 
     # -- env create / env update from a file ----------------------------------------------
     def read_env_file(self) -> dict:
-        """The channels and conda dependencies of an environment file. Kinder than conda, and
-        named so: a ``pip:`` sub-list is dropped, not run through the env's pip (recordings 77-82);
-        ``variables:`` are not stored (99, 100); an unknown top-level key is ignored without the
-        ``EnvironmentSectionNotValid`` line conda prints on stdout (121, 122); ``nodefaults`` is a
-        channel name, as in conda (116, 118). The collection refuses all of these before conda runs."""
+        """The channels, conda dependencies, pip requirements and variables of an environment file,
+        read as conda/env/env.py does: an unknown top-level key is dropped with the
+        ``EnvironmentSectionNotValid`` lines on stdout (twice in text mode, once with --json:
+        121, 122); a ``pip:`` list without pip among the conda dependencies adds pip with conda's
+        nagging line; ``nodefaults`` is a channel name, as in conda (116, 118)."""
         path = Path(os.path.abspath(self.args.file))
         if not path.is_file():
             raise errors.EnvironmentFileNotFound(path)
         import yaml
 
         data = yaml.safe_load(path.read_text()) or {}
+        invalid = [key for key in data if key not in VALID_ENV_KEYS]
+        if invalid:
+            verb, plural = ('are', 's') if len(invalid) != 1 else ('is', '')
+            block = (f"\nEnvironmentSectionNotValid: The following section{plural} on "
+                     f"'{self.args.file}' {verb} invalid and will be ignored:\n"
+                     + ''.join(f' - {key}\n' for key in invalid) + '\n')
+            sys.stdout.write(block * (1 if self.as_json else 2))
         if not self.args.name and not self.args.prefix:
             if data.get('prefix') and not data.get('name'):
                 self.args.prefix = data['prefix']
@@ -287,16 +355,27 @@ class Transaction:
                                          'Please re-run this command with one of the following options:\n\n'
                                          '* Provide an environment name via --name or -n\n'
                                          '* Re-run this command inside an activated conda environment.')
-        deps = [d for d in data.get('dependencies') or [] if isinstance(d, str)]
-        return {'channels': list(data.get('channels') or []), 'dependencies': deps}
+        listed = data.get('dependencies') or []
+        deps = [d for d in listed if isinstance(d, str)]
+        pip = [req for d in listed if isinstance(d, dict) and d.get('pip') for req in d['pip']]
+        if pip and not any('pip' in re.split(r'[<>~\s=]', d)[0].split('::') for d in deps):
+            sys.stdout.write(PIP_NAG + '\n')
+            deps.insert(0, 'pip')
+        return {'channels': list(data.get('channels') or []), 'dependencies': deps,
+                'pip': [str(req) for req in pip] or None, 'variables': data.get('variables') or None}
+
+    def from_env_file(self) -> dict:
+        env = self.read_env_file()
+        self.pip_specs, self.env_variables = env['pip'], env['variables']
+        return env
 
     def env_create(self) -> int:
-        env = self.read_env_file()
+        env = self.from_env_file()
         return self.create(env['dependencies'], env['channels'], ask=False,
                            activate=self.args.name or self.args.prefix)
 
     def env_update(self) -> int:
-        env = self.read_env_file()
+        env = self.from_env_file()
         activate = self.args.name or self.args.prefix
         if not meta.is_env(self.target()):
             return self.create(env['dependencies'], env['channels'], ask=False, activate=activate)
