@@ -1,0 +1,428 @@
+# -*- coding: utf-8 -*-
+# Copyright: macfleet.conda contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The whole state of one conda installation, read from disk in one pass, and how far it is from a
+declared list of envs (the miniconda role's ``miniconda_environments`` items).
+
+A fleet run asks every host once instead of one module run per env: each env's files are read once
+(records, history, config vars, site-packages metadata) and every answer is derived from that read.
+The verdicts are those ``conda_env`` would reach before running anything, so ``converged`` means
+``conda_env`` would spawn no conda and no pip process for that item.
+
+Private to this collection (not a public API), as the leading underscore says.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import re
+import time
+
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefix as prefix_reader
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_root as conda_root
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import MASK, mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import (
+    ROOT_ESSENTIALS, parse_specs, prune_extras, split_by_verdict)
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import KNOWN_SUBDIRS, SpecError
+from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
+    EnvSpecError, declared_env, declared_variables, variable_text)
+from ansible_collections.macfleet.conda.plugins.module_utils._export_render import channel_name, records_platform
+from ansible_collections.macfleet.conda.plugins.module_utils._pip_plan import (
+    PipPlan, PipRequest, environment_of, prune_names)
+from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import RequirementError
+
+# platform.system(), platform.machine() -> conda's subdir (the same table as conda_export's)
+HOST_PLATFORMS = {('Darwin', 'arm64'): 'osx-arm64', ('Darwin', 'x86_64'): 'osx-64',
+                  ('Linux', 'x86_64'): 'linux-64', ('Linux', 'aarch64'): 'linux-aarch64',
+                  ('Linux', 'ppc64le'): 'linux-ppc64le', ('Linux', 's390x'): 'linux-s390x'}
+ROOT_CONDARC_FILES = ('.condarc', 'condarc')
+# Settings whose value is a credential even when it is no URL (a proxy or upload password, an API
+# token): URL credentials are caught by mask_text, these by their key.
+_SECRET_KEY = re.compile(r'(?i)(password|passwd|secret|token|api[_-]?key|credential|auth)')
+_SETTING_LINE = re.compile(r'^(?P<lead>\s*(?:-\s+)?["\']?(?P<key>[A-Za-z_][\w.-]*)["\']?\s*:\s+)(?P<value>\S.*?)\s*$')
+_HISTORY_TIME = re.compile(r'^==>\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s*<==')
+STATES = ('present', 'absent')
+# The role's miniconda_environments item keys (roles/miniconda/meta/argument_specs.yml)
+ITEM_KEYS = ('name', 'state', 'python', 'packages', 'channels', 'override_channels', 'pip', 'variables',
+             'file', 'src', 'spec', 'prune', 'update_all')
+# Pairs the role's items (and conda_env) refuse together.
+ITEM_EXCLUSIVE = (('pip', 'spec'), ('pip', 'file'), ('pip', 'src'), ('file', 'spec'), ('file', 'python'),
+                  ('file', 'packages'), ('src', 'file'), ('src', 'spec'), ('src', 'python'),
+                  ('src', 'packages'), ('spec', 'python'), ('spec', 'packages'))
+
+
+class DeclarationError(ValueError):
+    """A declared item this module cannot read the way conda_env would; ``str()`` names the item."""
+
+
+# -- the installation ------------------------------------------------------------------------
+
+def host_platform():
+    """This host's conda subdir, 'noarch' for a system conda has none for."""
+    return HOST_PLATFORMS.get((platform.system(), platform.machine()), 'noarch')
+
+
+def root_platform(root_records, environ):
+    """The subdir the root's conda works for: ``CONDA_SUBDIR``, else that of the root's own packages
+    (an Intel Miniconda on Apple silicon is osx-64 whatever the host is), else the host's."""
+    forced = environ.get('CONDA_SUBDIR')
+    if forced in KNOWN_SUBDIRS:
+        return forced
+    return records_platform(root_records, host_platform())
+
+
+def conda_version(root, root_records):
+    """The version of the root's conda: its conda-meta record, else (conda installed by pip, as in a
+    development checkout) its ``conda-*.dist-info``; None when neither is there."""
+    record = next((rec for rec in root_records if rec.get('name') == 'conda'), None)
+    if record is not None:
+        return str(record.get('version'))
+    lib = os.path.join(root, 'lib')
+    try:
+        pythons = sorted(entry for entry in os.listdir(lib) if entry.startswith('python'))
+    except OSError:
+        return None
+    for python in pythons:
+        site = os.path.join(lib, python, 'site-packages')
+        try:
+            infos = [entry for entry in os.listdir(site) if entry.startswith('conda-') and entry.endswith('.dist-info')]
+        except OSError:
+            continue
+        for info in infos:
+            version = info[len('conda-'):-len('.dist-info')]
+            if version and '-' not in version:
+                return version
+    return None
+
+
+def mask_settings(text):
+    """A .condarc's text with URL credentials and the values of credential-like keys masked."""
+    lines = []
+    for line in mask_text(text).splitlines(True):
+        match = _SETTING_LINE.match(line.rstrip('\r\n'))
+        if match and _SECRET_KEY.search(match.group('key')):
+            line = match.group('lead') + MASK + line[len(line.rstrip('\r\n')):]
+        lines.append(line)
+    return ''.join(lines)
+
+
+def read_condarc(root):
+    """``(path, masked text)`` of the root's .condarc, ``(None, None)`` when it has none."""
+    for name in ROOT_CONDARC_FILES:
+        path = os.path.join(root, name)
+        try:
+            with open(path, 'rb') as stream:
+                return path, mask_settings(stream.read().decode('utf-8', 'replace'))
+        except OSError:
+            continue
+    return None, None
+
+
+def known_envs(root, home, environ):
+    """``([(key, prefix)], warnings)``: base, then every env in the envs dirs, then those only
+    ``environments.txt`` knows, as ``conda env list`` finds them.
+
+    An env is keyed by its name where ``conda -n <name>`` reaches it (the first envs dir holding the
+    name); one that no name reaches (outside the envs dirs, or a name already taken) by its prefix.
+    """
+    warnings = []
+    try:
+        dirs = conda_root.envs_dirs(root, home, environ)
+    except conda_root.Undecided as exc:
+        # no conda process runs here, so fall back to the dirs conda always searches, and say so
+        dirs = [os.path.join(root, 'envs'), os.path.join(home, '.conda', 'envs')]
+        warnings.append('The envs dirs were not read from the configuration (%s): only %s were searched, '
+                        'with ~/.conda/environments.txt.' % (exc, ' and '.join(dirs)))
+    found, seen = [('base', root)], {os.path.realpath(root)}
+
+    def add(key, prefix):
+        real = os.path.realpath(prefix)
+        if real in seen:
+            return
+        seen.add(real)
+        taken = any(known == key for known, _prefix in found)
+        found.append((prefix if taken else key, prefix))
+
+    for folder in dirs:
+        try:
+            entries = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            prefix = os.path.join(folder, entry)
+            if prefix_reader.is_env(prefix):
+                add(entry, prefix)
+    for prefix in conda_root.registered_envs(home):
+        prefix = os.path.normpath(prefix)
+        if prefix_reader.is_env(prefix):
+            add(prefix, prefix)
+    return found, warnings
+
+
+# -- one env ---------------------------------------------------------------------------------
+
+def _iso_utc(stamp):
+    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(stamp))
+
+
+def _mtime(path):
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
+
+
+def last_history_time(history):
+    """Seconds since the epoch of the last ``==> date <==`` header (conda writes the host's local time)."""
+    for line in reversed(history.splitlines()):
+        match = _HISTORY_TIME.match(line.strip())
+        if match:
+            try:
+                return time.mktime(time.strptime(match.group(1), '%Y-%m-%d %H:%M:%S'))
+            except (ValueError, OverflowError):
+                return None
+    return None
+
+
+def last_modified(prefix, history, python):
+    """When the env last changed, ISO 8601 UTC: the latest of its last history entry and the times
+    conda (records, history, config vars) and pip (site-packages) last wrote there."""
+    meta = os.path.join(prefix, 'conda-meta')
+    stamps = [last_history_time(history), _mtime(meta), _mtime(os.path.join(meta, 'history')),
+              _mtime(os.path.join(meta, 'state'))]
+    if python is not None:
+        stamps.append(_mtime(os.path.join(prefix, prefix_reader.site_packages_path(python).strip('/'))))
+    stamps = [stamp for stamp in stamps if stamp is not None]
+    return _iso_utc(max(stamps)) if stamps else None
+
+
+def secret_variable(name):
+    return bool(_SECRET_KEY.search(name))
+
+
+def shown_variable(name, value):
+    """A config var's value as reported: masked when its name says it is a credential."""
+    return MASK if secret_variable(name) else mask_text(value)
+
+
+class EnvState(object):
+    """One env read once: its records, history, config vars and Python distributions."""
+
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self.error = None
+        self.records, self.history, self.variables, self.distributions = [], '', {}, []
+        try:
+            self.records = prefix_reader.read_records(prefix)
+            self.history = prefix_reader.read_history(prefix)
+            self.variables = dict((name, variable_text(value))
+                                  for name, value in prefix_reader.read_env_vars(prefix).items())
+        except prefix_reader.PrefixRecordError as exc:
+            self.error = str(exc)
+            return
+        self.python = prefix_reader.python_record(self.records)
+        self.distributions = prefix_reader.distributions(prefix, self.records)
+
+    python = None
+
+    def report(self):
+        """The env as the module returns it."""
+        names = [record['name'] for record in self.records]
+        result = {
+            'exists': True,
+            'prefix': self.prefix,
+            'packages': [{'name': record['name'], 'version': str(record.get('version')),
+                          'build': str(record.get('build')), 'channel': channel_name(record) or None}
+                         for record in self.records],
+            'requested': prefix_reader.requested_specs(self.history, names) if self.history else {},
+            'pip_packages': [{'name': name, 'version': version}
+                             for name, version in prefix_reader.pip_package_list(self.distributions)],
+            'variables': dict((name, shown_variable(name, value)) for name, value in sorted(self.variables.items())),
+            'last_modified': last_modified(self.prefix, self.history, self.python),
+        }
+        if self.error:
+            result['error'] = self.error
+        return result
+
+
+def missing_report():
+    """A declared env that does not exist: the same keys, empty."""
+    return {'exists': False, 'prefix': None, 'packages': [], 'requested': {}, 'pip_packages': [],
+            'variables': {}, 'last_modified': None}
+
+
+# -- declarations ----------------------------------------------------------------------------
+
+def python_spec(version):
+    """``python=3.9`` for a plain version, ``python>=3.10`` for one with an operator (as conda_env)."""
+    version = str(version)
+    return 'python' + ('=' if version[:1].isdigit() else '') + version
+
+
+def _unchanged_dropped(exc):
+    # conda_env's messages end with what the task left alone; an info module changes nothing anyway
+    return str(exc).replace('; nothing was changed.', '.').replace(' Nothing was changed.', '')
+
+
+class Declaration(object):
+    """One ``miniconda_environments`` item, read as conda_env reads its options."""
+
+    def __init__(self, index, item):
+        self.where = 'declared[%d]' % index
+        if not isinstance(item, dict):
+            raise DeclarationError('%s must be a mapping (a miniconda_environments item), got %s.'
+                                   % (self.where, type(item).__name__))
+        name = item.get('name')
+        if not isinstance(name, str) or not name:
+            raise DeclarationError('%s has no name: every item needs the name of its env.' % self.where)
+        self.where = '%s (%s)' % (self.where, name)
+        unknown = sorted(str(key) for key in item if key not in ITEM_KEYS)
+        if unknown:
+            raise DeclarationError('%s has keys a miniconda_environments item does not have: %s (known: %s).'
+                                   % (self.where, ', '.join(unknown), ', '.join(ITEM_KEYS)))
+        given = dict((key, value) for key, value in item.items() if value is not None)
+        self.name = 'base' if name in conda_root.ROOT_NAMES else name
+        reason = conda_root.bad_name_reason(name)
+        if reason:
+            raise DeclarationError('%s: invalid env name, %s.' % (self.where, reason))
+        self.state = given.get('state', 'present')
+        if self.state not in STATES:
+            raise DeclarationError('%s: state must be one of %s, got %r.' % (self.where, ', '.join(STATES), self.state))
+        for first, second in ITEM_EXCLUSIVE:
+            if first in given and second in given:
+                raise DeclarationError('%s: %s and %s cannot be given together (as in conda_env).'
+                                       % (self.where, first, second))
+        if self.state == 'absent':
+            contents = [key for key in ('python', 'packages', 'pip', 'variables', 'spec', 'file', 'src') if key in given]
+            if contents:
+                raise DeclarationError('%s: state=absent removes the whole env, so %s cannot be given with it.'
+                                       % (self.where, ' and '.join(contents)))
+        self.prune = self._flag(given, 'prune')
+        self.update_all = self._flag(given, 'update_all')
+        self.undecided = []
+        self._read_contents(given)
+
+    def _flag(self, given, key):
+        value = given.get(key, False)
+        if not isinstance(value, bool):
+            raise DeclarationError('%s: %s must be true or false, got %r.' % (self.where, key, value))
+        return value
+
+    def _string_list(self, given, key):
+        value = given.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
+            raise DeclarationError('%s: %s must be a list of strings, got %r.' % (self.where, key, value))
+        return value
+
+    def _read_contents(self, given):
+        try:
+            if 'spec' in given:
+                declared = declared_env(given['spec'], '%s spec' % self.where)
+                dependencies, pip, variables = declared.dependencies, declared.pip, declared.variables
+            else:
+                python = given.get('python')
+                if python is not None and not isinstance(python, (str, int, float)):
+                    raise DeclarationError('%s: python must be a version spec string, got %r.' % (self.where, python))
+                dependencies = ([python_spec(python)] if python is not None else []) + self._string_list(given, 'packages')
+                pip = self._string_list(given, 'pip') if 'pip' in given else None
+                variables = None
+            if 'variables' in given:
+                variables = dict(variables or {}, **declared_variables(given['variables'], '%s variables' % self.where))
+            self.specs = parse_specs(dependencies)
+            self.pip_request = PipRequest(pip) if pip is not None else None
+        except EnvSpecError as exc:  # its message already names the item (the source given above)
+            raise DeclarationError(_unchanged_dropped(exc))
+        except (RequirementError, SpecError) as exc:
+            raise DeclarationError('%s: %s.' % (self.where, _unchanged_dropped(exc).rstrip('.')))
+        self.variables = variables
+        for key in ('file', 'src'):
+            if key in given:
+                # YAML on the host (no parser there) or a file on the controller: not readable here
+                self.undecided.append('%s %s (read by the controller: give its content as spec)' % (key, given[key]))
+        if self.update_all:
+            self.undecided.append('update_all (only conda can tell whether the channels have newer packages)')
+
+    def requirement_text(self):
+        """Everything declared, as ``unsatisfied`` lists it for an env that does not exist."""
+        texts = [spec.original for spec in self.specs]
+        texts += pip_texts(self.pip_request)
+        texts += ['%s=%s (env var)' % (name, shown_variable(name, value))
+                  for name, value in sorted((self.variables or {}).items())]
+        return texts
+
+
+def pip_texts(request):
+    """The requirements of a pip request (option lines left out), as ``unsatisfied`` lists them."""
+    if not request:
+        return []
+    return ['%s (pypi)' % line for line in
+            [requirement.original for requirement in request.requirements] + list(request.undecidable)]
+
+
+def declarations(items):
+    """Declarations for ``items``; DeclarationError for the first one that cannot be read, or a name
+    declared twice."""
+    declared, names = [], {}
+    for index, item in enumerate(items or []):
+        declaration = Declaration(index, item)
+        if declaration.name in names:
+            raise DeclarationError('%s: env %s is already declared by declared[%d]; declare each env once.'
+                                   % (declaration.where, declaration.name, names[declaration.name]))
+        names[declaration.name] = index
+        declared.append(declaration)
+    return declared
+
+
+def verdict(declaration, state, is_root=False):
+    """How far the env (an EnvState, None when it does not exist) is from ``declaration``.
+
+    ``{converged, unsatisfied, undecided, extraneous}``: what conda_env would install or set, what
+    only conda or pip could tell, and what its prune would remove; converged only when all are empty.
+    """
+    result = {'declared_state': declaration.state, 'unsatisfied': [], 'undecided': list(declaration.undecided),
+              'extraneous': []}
+    if declaration.state == 'absent':
+        if state is not None:
+            result['extraneous'].append('the env (declared absent)')
+    elif state is None:
+        result['unsatisfied'] = declaration.requirement_text()
+        if not result['unsatisfied']:
+            result['unsatisfied'] = ['the env (it does not exist)']
+    elif state.error:
+        result['undecided'].append('the env (its records cannot be read)')
+    else:
+        _compare(declaration, state, is_root, result)
+    result['converged'] = not (result['unsatisfied'] or result['undecided'] or result['extraneous'])
+    return result
+
+
+def _compare(declaration, state, is_root, result):
+    unsatisfied, undecided = split_by_verdict(declaration.specs, state.records)
+    result['unsatisfied'] += [spec.original for spec in unsatisfied]
+    result['undecided'] += [spec.original for spec in undecided]
+    request = declaration.pip_request
+    environment = environment_of(state.python) if state.python is not None and request else None
+    if request and environment is None:
+        result['unsatisfied'] += pip_texts(request)
+    elif request:
+        plan = PipPlan(request, state.distributions, environment)
+        result['unsatisfied'] += ['%s (pypi)' % line for line in plan.unmet]
+        result['undecided'] += ['%s (pypi)' % line for line in plan.unknown]
+    declared_vars = declaration.variables
+    if declared_vars is not None:
+        result['unsatisfied'] += ['%s=%s (env var)' % (name, shown_variable(name, value))
+                                  for name, value in sorted(declared_vars.items())
+                                  if state.variables.get(name) != value]
+    if not declaration.prune:
+        return
+    if declaration.specs:
+        keep = (('pip',) if request else ()) + (ROOT_ESSENTIALS if is_root else ())
+        result['extraneous'] += prune_extras(state.records, declaration.specs, keep)
+    if request and environment is not None:
+        names = prune_names(request, state.distributions, environment)
+        if names is None:
+            result['undecided'].append('pip prune (a -r or -c file in the pip list is not read here)')
+        else:
+            result['extraneous'] += ['%s (pypi)' % name for name in names]
+    if declared_vars is not None:
+        result['extraneous'] += ['%s (env var)' % name for name in sorted(state.variables) if name not in declared_vars]
