@@ -4,9 +4,10 @@ from __future__ import annotations
 import pytest
 from case_runner import CaseRun, load_cases
 
-from ansible_collections.macfleet.conda.plugins.modules import conda_env, conda_export, conda_package
+from ansible_collections.macfleet.conda.plugins.modules import conda_env, conda_export, conda_info, conda_package
 
-MODULES = {'conda_env': conda_env, 'conda_package': conda_package, 'conda_export': conda_export}
+MODULES = {'conda_env': conda_env, 'conda_package': conda_package, 'conda_export': conda_export,
+           'conda_info': conda_info}
 CASES = load_cases()
 
 

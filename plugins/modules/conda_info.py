@@ -1,0 +1,255 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: macfleet.conda contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: conda_info
+short_description: Everything a host's conda installation holds, and how far each env is from its declaration
+version_added: 0.2.0
+description:
+  - Returns the conda root, its conda version and platform, its C(.condarc) (credentials masked) and every
+    env with its conda packages, requested specs, pip packages, config vars and last change time.
+  - With O(declared) (the miniconda role's C(miniconda_environments) list), also says per env whether it
+    is converged and which declared specs, pip requirements and config vars are not met, with the
+    decisions M(macfleet.conda.conda_env) makes before running anything. A converged env is one for which
+    M(macfleet.conda.conda_env) would run neither conda nor pip.
+  - Everything is read from the disk (C(conda-meta/*.json), C(conda-meta/history), C(conda-meta/state),
+    the C(*.dist-info) metadata of site-packages, the C(.condarc) files and C(~/.conda/environments.txt)),
+    each file once; no conda process runs, unless the root cannot be told from the executable's path
+    (then C(conda info) runs once to name it).
+  - The envs are those C(conda env list) finds, base first, then the envs in the envs dirs (the root's
+    C(envs), the C(.condarc) C(envs_dirs), C(CONDA_ENVS_PATH)), then those only C(~/.conda/environments.txt)
+    lists. When the C(.condarc) files set the envs dirs in a form this reader does not handle, only the
+    root's C(envs) and C(~/.conda/envs) are searched, with a warning.
+  - An env whose records conda itself would fail on is reported with an C(error) and no packages, and is
+    never converged; the other envs are reported as usual.
+options:
+  declared:
+    description:
+      - Env declarations, as the items of the miniconda role's C(miniconda_environments). Each is a mapping
+        with C(name) (required; C(base) is the root env), C(state) (V(present), the default, or V(absent)),
+        C(python), C(packages), C(channels), C(override_channels), C(pip), C(variables), C(spec), C(file),
+        C(src), C(prune) and C(update_all), read as M(macfleet.conda.conda_env) reads the options of the same name.
+      - A conda spec is unsatisfied when no installed record matches it (conda's match-spec semantics), a pip
+        requirement when the installed distributions do not meet it (PEP 440 and PEP 508, for the env's python),
+        a config var when the env's value differs. With C(prune), what M(macfleet.conda.conda_env) would remove
+        is listed as extraneous.
+      - What only conda or pip can tell is listed as undecided, and such an env is not converged. That is the
+        case for a spec on a channel glob or a C(features) key, a pip URL, path, VCS or C(-r) line, C(update_all), and an
+        item with C(file) or C(src) (YAML read by the controller; give its content as C(spec) instead).
+      - An item that cannot be read (an unknown key, a bad env name, an invalid spec or pip line, an env declared
+        twice, keys conda_env refuses together) fails the task, naming the item, before anything is read.
+    type: list
+    elements: dict
+extends_documentation_fragment:
+  - macfleet.conda.conda
+attributes:
+  check_mode:
+    support: full
+    description: Reads only; it runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is no diff.
+  platform:
+    support: full
+    platforms: posix
+    description: POSIX hosts (macOS, the target, and Linux).
+notes:
+  - Config vars whose name looks like a credential (C(PASSWORD), C(TOKEN), C(SECRET), C(API_KEY), C(AUTH)) are
+    reported masked, as are credentials in URLs everywhere and the values of such keys in C(.condarc).
+  - conda writes the times of C(conda-meta/history) in the host's local time; C(last_modified) converts them.
+seealso:
+  - module: macfleet.conda.conda_env
+  - module: macfleet.conda.conda_export
+  - module: ansible.builtin.package_facts
+author:
+  - macfleet.conda maintainers (@macfleet)
+'''
+
+EXAMPLES = r'''
+- name: Read the host's conda installation
+  macfleet.conda.conda_info:
+  register: conda
+
+- name: Show the packages of myenv
+  ansible.builtin.debug:
+    msg: "{{ conda.envs.myenv.packages | map(attribute='name') | list }}"
+
+- name: Learn in one run which declared envs drift
+  macfleet.conda.conda_info:
+    executable: /opt/miniconda3/bin/conda
+    declared: "{{ miniconda_environments }}"
+  register: conda
+
+- name: Converge only the envs that are not converged
+  macfleet.conda.conda_env:
+    name: "{{ item.name }}"
+    python: "{{ item.python | default(omit) }}"
+    packages: "{{ item.packages | default(omit) }}"
+    pip: "{{ item.pip | default(omit) }}"
+    variables: "{{ item.variables | default(omit) }}"
+  loop: "{{ miniconda_environments }}"
+  when: not conda.envs[item.name].converged
+'''
+
+RETURN = r'''
+root_prefix:
+  description: The conda root (the base env).
+  returned: always
+  type: str
+  sample: /opt/miniconda3
+conda_version:
+  description:
+    - Version of the root's conda, from its C(conda-meta) record (or the C(conda-*.dist-info) of a conda
+      installed by pip); null when neither is there.
+  returned: always
+  type: str
+  sample: 25.9.1
+platform:
+  description:
+    - The conda subdir the root works for, C(CONDA_SUBDIR) when set, else that of the root's packages, else the
+      host's.
+  returned: always
+  type: str
+  sample: osx-arm64
+condarc:
+  description: Text of the root's C(.condarc) with credentials masked; null when it has none.
+  returned: always
+  type: str
+  sample: "channels:\n  - https://********@conda.example.com/private\n"
+envs:
+  description:
+    - The envs, keyed by name (C(base) for the root). An env that C(conda -n) cannot reach by a name (outside
+      the envs dirs, or its name taken by an earlier envs dir) is keyed by its prefix.
+    - With O(declared), a declared env that does not exist is there too, with C(exists=false), null C(prefix)
+      and C(last_modified), empty C(packages), C(requested), C(pip_packages) and C(variables), C(converged=false)
+      and everything it declares as C(unsatisfied) (C(converged=true) when it is declared absent).
+  returned: always
+  type: dict
+  contains:
+    exists:
+      description: Whether the env exists (false only for a declared env that does not).
+      type: bool
+      sample: true
+    prefix:
+      description: The env's folder.
+      type: str
+      sample: /opt/miniconda3/envs/myenv
+    packages:
+      description: The conda packages, sorted by name, each with C(name), C(version), C(build) and C(channel)
+        (as C(conda env export) names it, credentials masked).
+      type: list
+      elements: dict
+      sample: [{name: numpy, version: 1.19.2, build: py39hf4c9891_0, channel: conda-forge}]
+    requested:
+      description: The specs the user asked for, by package name, as C(conda-meta/history) records them
+        (the last request for a name wins, removed and no longer installed names are dropped).
+      type: dict
+      sample: {python: "python=3.9", numpy: "numpy=1.19.2"}
+    pip_packages:
+      description: The Python distributions that pip (not conda) installed, each with C(name) and C(version).
+      type: list
+      elements: dict
+      sample: [{name: requests, version: 2.31.0}]
+    variables:
+      description: The env's config vars (C(conda env config vars list)), values as text.
+      type: dict
+      sample: {BUILD_PROFILE: release}
+    last_modified:
+      description: When the env last changed (ISO 8601, UTC), the latest of its last C(conda-meta/history) entry
+        and the modification times of C(conda-meta), its C(history) and C(state), and site-packages.
+      type: str
+      sample: "2026-11-30T15:47:11Z"
+    error:
+      description: Why the env's records cannot be read (conda fails on them too).
+      returned: when the env cannot be read
+      type: str
+    declared_state:
+      description: The declared C(state), V(present) or V(absent).
+      returned: when O(declared) names the env
+      type: str
+      sample: present
+    converged:
+      description: Whether the env holds what is declared, certainly, so that
+        M(macfleet.conda.conda_env) would run no conda and no pip for it.
+      returned: when O(declared) names the env
+      type: bool
+      sample: false
+    unsatisfied:
+      description:
+        - What is declared and not met, as M(macfleet.conda.conda_env) would install or set it. A conda spec as
+          declared (C(numpy=1.26.4)), a pip requirement as C(<line> (pypi)), a config var as C(NAME=value (env var)).
+      returned: when O(declared) names the env
+      type: list
+      elements: str
+      sample: ["numpy=1.26.4", "requests>=2.31,<3 (pypi)", "BUILD_PROFILE=release (env var)"]
+    undecided:
+      description: What only conda or pip can tell (the env is then not converged).
+      returned: when O(declared) names the env
+      type: list
+      elements: str
+      sample: ["git+https://example.com/tool.git (pypi)"]
+    extraneous:
+      description:
+        - With C(prune), what M(macfleet.conda.conda_env) would remove, conda package names, pip packages as
+          C(name (pypi)) and config vars as C(NAME (env var)); for an env declared absent that exists, the env.
+      returned: when O(declared) names the env
+      type: list
+      elements: str
+      sample: ["toolz", "macfleet-demo-c (pypi)"]
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.macfleet.conda.plugins.module_utils import _fleet_state as fleet
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text, secrets_in
+from ansible_collections.macfleet.conda.plugins.module_utils._module_run import EXECUTABLE_OPTION, ModuleRun
+
+
+def _declared_secrets(items):
+    """Credentials in the declared channels and pip lines, hidden by Ansible wherever they appear."""
+    texts = []
+    for item in items or []:
+        if isinstance(item, dict):
+            for key in ('channels', 'pip'):
+                if isinstance(item.get(key), list):
+                    texts += [entry for entry in item[key] if isinstance(entry, str)]
+    return secrets_in(texts)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            declared=dict(type='list', elements='dict'),
+            **EXECUTABLE_OPTION
+        ),
+        supports_check_mode=True,
+    )
+    module.no_log_values.update(_declared_secrets(module.params['declared']))
+    try:
+        declared = fleet.declarations(module.params['declared'])
+    except fleet.DeclarationError as exc:
+        module.fail_json(msg=mask_text(' '.join(str(exc).split())))
+    run = ModuleRun(module)
+    root = os.path.normpath(run.root)
+    home = os.environ.get('HOME') or os.path.expanduser('~')
+    found, warnings = fleet.known_envs(root, home, os.environ)
+    states = dict((key, fleet.EnvState(prefix)) for key, prefix in found)
+    envs = dict((key, state.report()) for key, state in states.items())
+    for declaration in declared:
+        state = states.get(declaration.name)
+        envs.setdefault(declaration.name, fleet.missing_report()).update(
+            fleet.verdict(declaration, state, is_root=declaration.name == 'base'))
+    for warning in warnings:
+        module.warn(mask_text(warning))
+    base = states['base']
+    run.exit(changed=False, root_prefix=root, conda_version=fleet.conda_version(root, base.records),
+             platform=fleet.root_platform(base.records, os.environ), condarc=fleet.read_condarc(root)[1], envs=envs)
+
+
+if __name__ == '__main__':
+    main()
