@@ -313,11 +313,12 @@ def python_record(records):
     return next((record for record in records if record.get('name') == 'python'), None)
 
 
-def distributions(prefix, records):
+def distributions(prefix, records, conda_too=True):
     """Every Python distribution installed in ``prefix``'s site-packages, conda's and pip's, sorted by name.
 
     pip sees them all: a conda package satisfies a pip requirement as much as a pip-installed one.
-    ``records`` are the prefix's conda records.
+    ``records`` are the prefix's conda records. Without ``conda_too`` the metadata of conda's
+    distributions is not even read (an env of 300 conda packages is 300 files fewer to open).
     """
     python = python_record(records)
     if python is None:
@@ -328,6 +329,8 @@ def distributions(prefix, records):
         conda_files.update(path for path in record.get('files') or () if path.endswith(_ANCHOR_ENDINGS))
     found = {}
     for anchor in sorted(_site_anchors(prefix, site)):
+        if anchor in conda_files and not conda_too:
+            continue
         dist = _distribution(prefix, anchor, anchor in conda_files)
         if dist and (dist.name not in found or not dist.by_conda):
             found[dist.name] = dist
@@ -344,4 +347,4 @@ def pip_packages(prefix, records):
 
     ``records`` are the prefix's conda records; an env without python has no pip packages.
     """
-    return pip_package_list(distributions(prefix, records))
+    return pip_package_list(distributions(prefix, records, conda_too=False))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import is_env
@@ -23,6 +24,10 @@ NAME_MAX = 255
 BAD_NAME_CHARACTERS = ('/', '\\', ' ', ':', '#', '\t', '\n', '\0')
 CONDARC_FILES = ('/etc/conda/.condarc', '/etc/conda/condarc', '/var/lib/conda/.condarc',
                  '/var/lib/conda/condarc')
+# platform.system(), platform.machine() -> conda's subdir
+HOST_PLATFORMS = {('Darwin', 'arm64'): 'osx-arm64', ('Darwin', 'x86_64'): 'osx-64',
+                  ('Linux', 'x86_64'): 'linux-64', ('Linux', 'aarch64'): 'linux-aarch64',
+                  ('Linux', 'ppc64le'): 'linux-ppc64le', ('Linux', 's390x'): 'linux-s390x'}
 _LIST_ITEM = re.compile(r'^\s+-\s+(?P<value>.+?)\s*$')
 _KEY = re.compile(r'^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<rest>.*?)\s*$')
 _YAML_INDICATORS = '-?:,[]{}#&*!|>\'"%@`'
@@ -30,6 +35,11 @@ _YAML_INDICATORS = '-?:,[]{}#&*!|>\'"%@`'
 
 class Undecided(Exception):
     """The local files cannot answer with certainty; conda has to be asked."""
+
+
+def host_subdir():
+    """This host's conda subdir (``osx-arm64`` on Apple silicon), or None for a platform conda has no subdir for."""
+    return HOST_PLATFORMS.get((platform.system(), platform.machine()))
 
 
 def bad_name_reason(name):

@@ -260,7 +260,7 @@ class StateModule(object):
     ``actions`` and ``diff`` in one place, for every state. A module that also converges what pip
     installed and the env's config vars (``converges_pip_and_variables``) has them read before and
     after too; in check mode its state methods leave their predictions in ``pip_predicted`` and
-    ``variables_predicted``.
+    ``variables_predicted``, otherwise they set ``pip_ran`` / ``variables_ran`` once they wrote.
     """
 
     converges_pip_and_variables = False
@@ -276,6 +276,8 @@ class StateModule(object):
         self.result = {}
         self.pip_before, self.variables_before = [], {}
         self.pip_predicted = self.variables_predicted = None
+        # set by a state method once pip, or conda env config vars, has written to the env
+        self.pip_ran = self.variables_ran = False
 
     def refusal(self):
         """Why the task is refused before conda is even looked for, or None."""
@@ -319,7 +321,11 @@ class StateModule(object):
         if self.module.check_mode:
             return (self.pip_before if self.pip_predicted is None else self.pip_predicted,
                     self.variables_before if self.variables_predicted is None else self.variables_predicted)
-        return prefix_reader.pip_packages(self.prefix, self.after), self.run.env_vars(self.prefix)
+        # read again only what something wrote: a converged run opens no more files than it must
+        conda_wrote = self.before is None or transaction.changed(self.actions)
+        pip = prefix_reader.pip_packages(self.prefix, self.after) if conda_wrote or self.pip_ran else self.pip_before
+        variables = self.run.env_vars(self.prefix) if self.variables_ran else self.variables_before
+        return pip, variables
 
     def finish(self):
         changed = (self.before is None) != (self.after is None) or transaction.changed(self.actions)

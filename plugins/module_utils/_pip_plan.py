@@ -12,92 +12,47 @@ Private to this collection (not a public API), as the leading underscore says.
 from __future__ import annotations
 
 import os
-import sys
+import re
 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import Distribution, normalized_name
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import host_subdir
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import (
     RequirementError, marker_environment, needed_distributions, parse_requirement, satisfied, split_requirement_lines)
 
-# Options whose value is a file or folder: a relative one would be read from wherever the module runs.
-_PATH_OPTIONS = ('-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-f', '--find-links')
-
-
-def _without_comment(line):
-    head = line.split(' #', 1)[0]
-    return '' if head.lstrip().startswith('#') else head.strip()
-
-
-def _tokens(line):
-    """A requirements-file line as ``pip install`` arguments: ``-r x`` and ``--opt=x`` are two tokens."""
-    line = _without_comment(line)
-    if not line.startswith('-'):
-        return [line] if line else []
-    for separator in ('=', ' ', '\t'):
-        if separator in line:
-            option, value = line.split(separator, 1)
-            return [option.strip(), value.strip()]
-    return [line]
-
-
-def _relative_path(tokens):
-    """The relative path a line points at (pip would read it from the module's working folder), or None."""
-    if len(tokens) == 2 and tokens[0] in _PATH_OPTIONS:
-        value = tokens[1]
-    elif len(tokens) == 1 and not tokens[0].startswith('-') and (
-            '/' in tokens[0] or tokens[0].endswith(('.whl', '.tar.gz', '.zip'))) and '@' not in tokens[0]:
-        value = tokens[0]
-    else:
-        return None
-    if '://' in value or value.startswith(('/', '~', 'git+', 'hg+', 'svn+', 'bzr+')):
-        return None
-    return value
-
-
 class PipRequest(object):
-    """The declared pip lines, split as pip reads them; RequirementError for a line pip would refuse."""
+    """The declared pip lines as pip reads them; RequirementError for a line this module cannot hand pip.
+
+    The lines are handed to ``pip install`` as arguments (``argv``), not as a requirements file, so
+    an option that pip accepts only after a requirement in a file (``--hash``) is refused, and so is
+    a relative path: pip would read it from the module's working folder on the host.
+    """
 
     def __init__(self, lines):
         self.lines = list(lines)
-        self.split = split_requirement_lines(self.lines)
-        self.argv = []
-        for line in self.lines:
-            tokens = _tokens(line)
-            if tokens and not tokens[0].startswith('-') and ' --' in tokens[0]:
-                # pip reads per-requirement options only in a requirements file, not on its command line
-                raise RequirementError(
-                    'pip line %r carries a per-requirement option (%s): this module hands each line to pip '
-                    'as an argument, where pip does not accept it; drop it, or keep such lines in a '
-                    'requirements file given as -r /absolute/path' % (line, tokens[0].split(' --', 1)[1].split()[0]))
-            relative = _relative_path(tokens)
-            if relative:
+        split = split_requirement_lines(self.lines)
+        for line, option in split.per_requirement:
+            raise RequirementError(
+                'pip line %r carries a per-requirement option (%s): this module hands each line to pip '
+                'as an argument, where pip does not accept it; drop it, or keep such lines in a '
+                'requirements file given as -r /absolute/path' % (line, option))
+        for line, path in split.local_paths:
+            if not path.startswith(('/', '~')):
                 raise RequirementError(
                     'pip line %r names the relative path %s: the module runs pip in its own working folder, '
-                    'so give it as an absolute path on the host' % (line, relative))
-            self.argv.extend(tokens)
+                    'so give it as an absolute path on the host' % (line, path))
+        self.argv = split.argv
+        self.requirements = split.requirements
+        self.undecidable = split.undecidable
+        self.sources = split.sources
+        self.reads_files = split.reads_files
 
     def __bool__(self):
         return bool(self.lines)
 
-    @property
-    def requirements(self):
-        return self.split.requirements
-
-    @property
-    def undecidable(self):
-        return self.split.undecidable
-
-
-def _host_subdir():
-    """This host's conda subdir, for a python record that does not name its own."""
-    machine = os.uname()[4]
-    if sys.platform == 'darwin':
-        return 'osx-arm64' if machine == 'arm64' else 'osx-64'
-    return 'linux-aarch64' if machine in ('aarch64', 'arm64') else 'linux-64'
-
 
 def environment_of(python_record):
     """The PEP 508 marker environment of an env from its python record (its version and conda subdir)."""
-    return marker_environment(str(python_record.get('version')), python_record.get('subdir') or _host_subdir())
+    return marker_environment(str(python_record.get('version')), python_record.get('subdir') or host_subdir() or 'linux-64')
 
 
 def predicted_distributions(distributions, installs):
@@ -108,17 +63,36 @@ def predicted_distributions(distributions, installs):
     return [after[name] for name in sorted(after)]
 
 
+_LEADING_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]*')
+
+
+def _recorded_url(source):
+    """The URL pip records in direct_url.json (PEP 610) for a line's source: no ``git+``, no ``@rev``, no fragment."""
+    if source.startswith(('/', '~')):
+        return 'file://' + os.path.expanduser(source)
+    scheme, _, rest = source.partition('+')
+    if scheme in ('git', 'hg', 'svn', 'bzr') and rest:
+        url = rest.split('#', 1)[0]
+        head, at, revision = url.rpartition('@')
+        return head if at and '/' not in revision else url
+    return source.split('#', 1)[0]
+
+
+def _by_name(distributions):
+    """The distributions' versions and Requires-Dist lines, by PEP 503 name."""
+    installed = dict((normalized_name(dist.name), dist.version) for dist in distributions)
+    requires = dict((normalized_name(dist.name), dist.requires) for dist in distributions)
+    return installed, requires
+
+
 class PipPlan(object):
     """For one env: the requirements its distributions do not meet, and what only pip can tell."""
 
     def __init__(self, request, distributions, environment):
-        self.request = request
-        self.installed = dict((normalized_name(dist.name), dist.version) for dist in distributions)
-        self.requires = dict((normalized_name(dist.name), dist.requires) for dist in distributions)
-        self.environment = environment
+        installed, requires = _by_name(distributions)
         self.unmet, self.unknown = [], list(request.undecidable)
         for requirement in request.requirements:
-            verdict = satisfied(requirement, self.installed, environment, requires=self.requires)
+            verdict = satisfied(requirement, installed, environment, requires=requires)
             if verdict is None:
                 self.unknown.append(requirement.original)
             elif not verdict:
@@ -142,18 +116,19 @@ def prune_names(request, distributions, environment):
     Distributions installed from a URL, path or VCS are kept when a declared line names that URL.
     Conda's distributions are never candidates: pip must not remove a conda package's files.
     """
-    if any(tokens and tokens[0] in ('-r', '--requirement', '-c', '--constraint')
-           for tokens in (_tokens(line) for line in request.lines)):
+    if request.reads_files:
         return None
-    installed = dict((normalized_name(dist.name), dist.version) for dist in distributions)
-    requires = dict((normalized_name(dist.name), dist.requires) for dist in distributions)
+    installed, requires = _by_name(distributions)
     roots, urls = list(request.requirements), set()
     for line in request.undecidable:
+        source = request.sources.get(line)
+        if source is not None:
+            urls.add(_recorded_url(source))
+            continue
         try:
-            roots.append(parse_requirement(_without_comment(line)))  # name @ url
-        except RequirementError:
-            target = (_tokens(line) or [''])[-1]
-            urls.add('file://' + target if target.startswith('/') else target)
+            roots.append(parse_requirement(line.split(' #', 1)[0].strip()))  # name @ url
+        except RequirementError:  # name==${VERSION}: pip expands it, the name is plain
+            roots.append(parse_requirement(_LEADING_NAME.match(line).group(0)))
     # what a URL or path line installed is known by the URL pip recorded for it (PEP 610 direct_url.json)
     roots += [parse_requirement(dist.name) for dist in distributions if dist.direct_url and dist.direct_url in urls]
     needed = needed_distributions(roots, requires, installed, environment)

@@ -471,7 +471,7 @@ _OPTIONS = {
     "--index-url": ("-i", True, "option"),
     "--extra-index-url": (None, True, "option"),
     "--no-index": (None, False, "option"),
-    "--constraint": ("-c", True, "option"),
+    "--constraint": ("-c", True, "undecidable"),
     "--requirement": ("-r", True, "undecidable"),
     "--editable": ("-e", True, "undecidable"),
     "--find-links": ("-f", True, "option"),
@@ -487,6 +487,10 @@ _OPTIONS = {
     "--config-settings": (None, True, "per-requirement"),
 }
 _SHORT = dict((option[0], name) for name, option in _OPTIONS.items() if option[0])
+# Options whose value pip reads from the disk when it is not a URL.
+_PATH_VALUED = ("--requirement", "--constraint", "--editable", "--find-links")
+# Options naming a file of further requirements or constraints, which this reader does not open.
+_FILE_OPTIONS = ("--requirement", "--constraint")
 _VCS = ("git", "hg", "svn", "bzr")
 _URL_SCHEMES = ("http", "https", "file", "ftp") + _VCS
 _ARCHIVES = (".zip", ".whl", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma", ".tar.gz",
@@ -501,6 +505,11 @@ class RequirementLines(object):
         self.requirements = []
         self.undecidable = []
         self.pre = False
+        self.argv = []             # every line as ``pip install`` arguments, in order
+        self.per_requirement = []  # (line, option): options after a requirement, valid in a file only
+        self.local_paths = []      # (line, path): what pip would read from the local disk
+        self.sources = {}          # undecidable line -> the URL or path it installs from
+        self.reads_files = False   # a -r/-c line: requirements or constraints this reader does not see
 
 
 def split_requirement_lines(lines):
@@ -509,9 +518,11 @@ def split_requirement_lines(lines):
     ``.options`` holds the option lines' tokens, long names and values apart (``-i URL`` is
     ``['--index-url', 'URL']``); ``.requirements`` the plain PEP 508 requirements; ``.undecidable``
     the lines only pip can tell about: URLs, VCS, paths, archives, ``name @ url``, ``-e``, ``-r``,
-    and requirements using ``${VAR}`` (pip expands those from its environment). Two deliberate
-    refusals where pip would carry on: an option on a requirement's line that pip ignores there
-    (``foo --pre``) and anything left over on an option line (``--pre foo``), both surely mistakes.
+    ``-c`` (a constraint can turn a met requirement into an upgrade), and requirements using
+    ``${VAR}`` (pip expands those from its environment); ``.argv`` every line as ``pip install``
+    arguments. Two deliberate refusals where pip would carry on: an option on a requirement's line
+    that pip ignores there (``foo --pre``) and anything left over on an option line (``--pre foo``),
+    both surely mistakes.
     """
     result = RequirementLines()
     for original, line in _logical_lines(lines):
@@ -522,27 +533,58 @@ def split_requirement_lines(lines):
             raise RequirementError("Invalid requirement line %r: %s" % (original, exc)) from None
         options = _parse_options(tokens, original)
         if args:
-            misplaced = [name for name, _value in options if _OPTIONS[name][2] != "per-requirement"]
-            if misplaced:
-                raise RequirementError("Invalid requirement line %r: pip ignores %s after a requirement; give it "
-                                       "a line of its own" % (original, misplaced[0]))
-            if _ENV_VAR_RE.search(args) or _names_url_or_path(args):
-                result.undecidable.append(original)
-                continue
-            requirement = parse_requirement(args)
-            (result.undecidable if requirement.url else result.requirements).append(
-                original if requirement.url else requirement)
-            continue
-        stray = [name for name, _value in options if _OPTIONS[name][2] == "per-requirement"]
-        if stray:
-            raise RequirementError("Invalid requirement line %r: %s goes after a requirement" % (original, stray[0]))
-        if any(_OPTIONS[name][2] == "undecidable" for name, _value in options):
-            result.undecidable.append(original)
-            continue
-        for name, value in options:
-            result.options.extend([name] if value is None else [name, value])
-            result.pre = result.pre or name == "--pre"
+            _add_requirement_line(result, original, args, options)
+        else:
+            _add_option_line(result, original, options)
     return result
+
+
+def _add_requirement_line(result, original, args, options):
+    misplaced = [name for name, _value in options if _OPTIONS[name][2] != "per-requirement"]
+    if misplaced:
+        raise RequirementError("Invalid requirement line %r: pip ignores %s after a requirement; give it "
+                               "a line of its own" % (original, misplaced[0]))
+    result.argv.append(args)
+    result.per_requirement.extend((original, name) for name, _value in options)
+    if _ENV_VAR_RE.search(args):  # pip expands ${VAR} from its environment
+        result.undecidable.append(original)
+        return
+    if _names_url_or_path(args):
+        source = args.split(";", 1)[0].strip()
+        result.undecidable.append(original)
+        result.sources[original] = source
+        if not _is_url(source):
+            result.local_paths.append((original, source))
+        return
+    requirement = parse_requirement(args)
+    if requirement.url:
+        result.undecidable.append(original)
+    else:
+        result.requirements.append(requirement)
+
+
+def _add_option_line(result, original, options):
+    stray = [name for name, _value in options if _OPTIONS[name][2] == "per-requirement"]
+    if stray:
+        raise RequirementError("Invalid requirement line %r: %s goes after a requirement" % (original, stray[0]))
+    for name, value in options:
+        result.argv.extend([name] if value is None else [name, value])
+        if name in _PATH_VALUED and not _is_url(value):
+            result.local_paths.append((original, value))
+        result.reads_files = result.reads_files or name in _FILE_OPTIONS
+        if name == "--editable":
+            result.sources[original] = value
+    if any(_OPTIONS[name][2] == "undecidable" for name, _value in options):
+        result.undecidable.append(original)
+        return
+    for name, value in options:
+        result.options.extend([name] if value is None else [name, value])
+        result.pre = result.pre or name == "--pre"
+
+
+def _is_url(text):
+    scheme = text.split(":", 1)[0].lower() if "://" in text else ""
+    return bool(scheme) or text.lower().startswith(tuple(vcs + "+" for vcs in _VCS))
 
 
 def _logical_lines(lines):

@@ -272,6 +272,8 @@ class CondaEnv(StateModule):
     declared = None
     pip_request = None
     variables = None
+    # check mode: the env's distributions as pip would leave them, for prune to decide on
+    _predicted_distributions = None
 
     def refusal(self):
         params = self.params
@@ -406,8 +408,7 @@ class CondaEnv(StateModule):
             if not installs:
                 return
         self.run.pip(pip.install, request.argv)
-
-    _predicted_distributions = None
+        self.pip_ran = True
 
     def _prune_pip(self):
         """Uninstall what pip installed that no declared pip requirement needs (only when the env declares some)."""
@@ -432,6 +433,7 @@ class CondaEnv(StateModule):
                                   if package[0] not in names]
             return
         self.run.pip(PipRunner(self.module, self.prefix).uninstall, names)
+        self.pip_ran = True
 
     # -- config vars ----------------------------------------------------------------------------
     def _converge_variables(self):
@@ -439,7 +441,7 @@ class CondaEnv(StateModule):
         declared = self.variables
         if declared is None:
             return
-        current = self.run.env_vars(self.prefix)
+        current = self.variables_before  # neither conda nor pip writes config vars
         to_set = dict((name, value) for name, value in declared.items() if current.get(name) != value)
         to_unset = sorted(name for name in current if name not in declared) if self.params['prune'] else []
         if self.module.check_mode:
@@ -450,6 +452,7 @@ class CondaEnv(StateModule):
             self.run.conda(self.run.runner.set_env_vars, prefix=self.prefix, variables=to_set)
         if to_unset:
             self.run.conda(self.run.runner.unset_env_vars, prefix=self.prefix, names=to_unset)
+        self.variables_ran = bool(to_set or to_unset)
 
 
 def main():

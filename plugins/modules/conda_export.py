@@ -172,23 +172,18 @@ backup_file:
 
 import hashlib
 import os
-import platform
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefix as prefix_reader
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import host_subdir
 from ansible_collections.macfleet.conda.plugins.module_utils._export_render import (
     ExportError, environment_spec, records_platform, render_environment, render_explicit)
 from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
     EXECUTABLE_OPTION, ModuleRun, missing_env)
 from ansible_collections.macfleet.conda.plugins.module_utils._prefix_guard import relative_prefix_refusal
 from ansible_collections.macfleet.conda.plugins.module_utils._text_file import put_text
-
-# platform.system(), platform.machine() -> conda's subdir
-HOST_PLATFORMS = {('Darwin', 'arm64'): 'osx-arm64', ('Darwin', 'x86_64'): 'osx-64',
-                  ('Linux', 'x86_64'): 'linux-64', ('Linux', 'aarch64'): 'linux-aarch64',
-                  ('Linux', 'ppc64le'): 'linux-ppc64le', ('Linux', 's390x'): 'linux-s390x'}
 
 
 def target(module):
@@ -219,7 +214,7 @@ def export(module, prefix, name):
     params = module.params
     records = prefix_reader.read_records(prefix)
     if params['format'] == 'explicit':
-        host = HOST_PLATFORMS.get((platform.system(), platform.machine()), 'noarch')
+        host = host_subdir() or 'noarch'
         return render_explicit(records, records_platform(records, host)), None
     requested = None
     if params['from_history']:

@@ -23,15 +23,16 @@ INSTALLED = [dist('requests', '2.31.0', ['urllib3<3,>=1.21.1', 'PySocks!=1.5.7; 
 def test_option_lines_become_two_arguments_each_and_requirements_one():
     request = PipRequest(['--index-url=https://pypi.example.com/simple', '-f /opt/wheels', 'requests>=2  # http',
                           '# a comment', 'attrs; python_version >= "3.8"'])
-    assert request.argv == ['--index-url', 'https://pypi.example.com/simple', '-f', '/opt/wheels', 'requests>=2',
-                            'attrs; python_version >= "3.8"']
+    assert request.argv == ['--index-url', 'https://pypi.example.com/simple', '--find-links', '/opt/wheels',
+                            'requests>=2', 'attrs; python_version >= "3.8"']
 
 
 @pytest.mark.parametrize('line, message', [
     ('-r requirements.txt', 'relative path requirements.txt'),
     ('-e ./src/tool', 'relative path ./src/tool'),
     ('dist/tool-1.0-py3-none-any.whl', 'relative path dist/tool-1.0-py3-none-any.whl'),
-    ('requests --hash=sha256:abc', 'per-requirement option (hash=sha256:abc)'),
+    ('requests --hash=sha256:abc', 'per-requirement option (--hash)'),
+    ('-c constraints.txt', 'relative path constraints.txt'),
     ('requests>=>2', 'requests>=>2'),
 ])
 def test_lines_pip_would_read_otherwise_are_refused(line, message):
@@ -64,8 +65,28 @@ def test_prune_keeps_requirements_their_dependencies_conda_pip_and_url_installs(
     assert prune_names(PipRequest([]), INSTALLED, ENV) == ['attrs', 'local-tool', 'requests', 'urllib3']
 
 
-def test_prune_cannot_know_what_a_requirements_file_needs():
+def test_prune_cannot_know_what_a_requirements_or_constraints_file_needs():
     assert prune_names(PipRequest(['-r /opt/req.txt']), INSTALLED, ENV) is None
+    assert prune_names(PipRequest(['requests', '-c /opt/constraints.txt']), INSTALLED, ENV) is None
+
+
+def test_a_constraints_file_leaves_the_verdict_to_pip():
+    # urllib3 2.1.0 meets 'urllib3', but a constraint may pin another version: only pip can tell
+    plan = PipPlan(PipRequest(['urllib3', '-c /opt/constraints.txt']), INSTALLED, ENV)
+    assert (plan.converged, plan.certain, plan.unknown) == (False, False, ['-c /opt/constraints.txt'])
+
+
+def test_prune_keeps_what_a_vcs_or_editable_line_installed_by_the_url_pip_recorded():
+    installed = INSTALLED + [dist('vcs-tool', '1.0', direct_url='https://git.example.com/vcs-tool.git'),
+                             dist('edit-tool', '0.2', direct_url='file:///src/edit-tool')]
+    request = PipRequest(['requests', 'git+https://git.example.com/vcs-tool.git@v1.0#egg=vcs-tool',
+                          '-e /src/edit-tool'])
+    assert prune_names(request, installed, ENV) == ['attrs', 'local-tool']
+
+
+def test_prune_keeps_a_requirement_whose_version_pip_expands():
+    assert prune_names(PipRequest(['attrs==${ATTRS_VERSION}']), INSTALLED, ENV) == [
+        'local-tool', 'requests', 'urllib3']
 
 
 def test_a_dry_run_report_predicts_the_distributions_after():

@@ -256,16 +256,30 @@ def test_split_requirement_lines():
     ])
     assert lines.options == ['--index-url', 'https://pypi.example/simple', '--index-url', 'https://other/simple',
                              '--extra-index-url', 'https://x', '--find-links', '/wheels', '--no-index', '--pre',
-                             '--trusted-host', 'h.example', '--constraint', '/abs/constraints.txt',
-                             '--only-binary', ':all:', '--no-binary', 'numpy', '--prefer-binary']
+                             '--trusted-host', 'h.example', '--only-binary', ':all:', '--no-binary', 'numpy',
+                             '--prefer-binary']
     assert lines.pre is True
     assert [r.name for r in lines.requirements] == ['requests', 'foo-bar', 'qux']
     assert lines.requirements[0].original == 'requests>=2.28,<3; python_version >= "3.8"'
     assert lines.undecidable == [
-        'foo @ https://x/foo.whl', 'https://x/bar-1.0.tar.gz', 'git+https://github.com/x/y.git@v1#egg=y', './pkg',
+        '-c /abs/constraints.txt', 'foo @ https://x/foo.whl', 'https://x/bar-1.0.tar.gz', 'git+https://github.com/x/y.git@v1#egg=y', './pkg',
         '/abs/x.whl', 'pkg.zip', '-e /src/z', '--editable=git+https://x/z.git', '-r /abs/more.txt',
         '--requirement /abs/more.txt', 'baz==${VERSION}']
     assert split_requirement_lines(['numpy']).pre is False
+    assert lines.reads_files is True and split_requirement_lines(['numpy', '-i https://x']).reads_files is False
+    assert lines.per_requirement == [('qux --hash=sha256:abc --hash sha256:def', '--hash')] * 2
+    assert lines.local_paths == [('-f /wheels', '/wheels'), ('-c /abs/constraints.txt', '/abs/constraints.txt'),
+                                 ('./pkg', './pkg'), ('/abs/x.whl', '/abs/x.whl'), ('pkg.zip', 'pkg.zip'),
+                                 ('-e /src/z', '/src/z'), ('-r /abs/more.txt', '/abs/more.txt'),
+                                 ('--requirement /abs/more.txt', '/abs/more.txt')]
+    assert lines.sources['git+https://github.com/x/y.git@v1#egg=y'] == 'git+https://github.com/x/y.git@v1#egg=y'
+    assert lines.sources['--editable=git+https://x/z.git'] == 'git+https://x/z.git'
+
+
+def test_lines_become_pip_install_arguments_in_order():
+    lines = split_requirement_lines(['-i https://x', 'requests>=2  # why', '-e /src/z', '--pre', 'a[b]; os_name == "posix"'])
+    assert lines.argv == ['--index-url', 'https://x', 'requests>=2', '--editable', '/src/z', '--pre',
+                          'a[b]; os_name == "posix"']
 
 
 def test_requirement_line_details():
