@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text
 
@@ -36,11 +37,23 @@ def env_python(prefix):
     return os.path.join(prefix, 'bin', 'python')
 
 
+# pip retries an index it cannot reach with a warning per try, then says only "No matching distribution
+# found": the network failure is in these warnings, not in the error.
+_UNREACHABLE = (re.compile(r"after connection broken by '\w+\('.*?'?: (?P<reason>[^']+)'\)': (?P<path>\S+)"),
+                re.compile(r'Could not fetch URL (?P<path>\S+): (?P<reason>.+?)(?: - skipping)?$'))
+
+
 def _said(stderr, stdout):
-    """pip's own error lines (``ERROR: ...``), else the last lines it printed."""
+    """pip's own error lines (``ERROR: ...``), else the last lines it printed; and why an index was unreachable."""
     lines = [line.strip() for line in ((stderr or '') + '\n' + (stdout or '')).splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith('ERROR:')]
-    return ' | '.join((errors or lines)[-3:]) or 'pip printed nothing'
+    said = ' | '.join((errors or lines)[-3:]) or 'pip printed nothing'
+    for line in reversed(lines):
+        match = next((found for found in (pattern.search(line) for pattern in _UNREACHABLE) if found), None)
+        if match:
+            return '%s (pip could not reach its index for %s: %s)' % (said, match.group('path'),
+                                                                     match.group('reason').rstrip('.'))
+    return said
 
 
 class PipRunner(object):

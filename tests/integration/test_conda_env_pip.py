@@ -113,6 +113,27 @@ def test_pip_failure_names_it_and_reports_the_conda_change_already_made(runner, 
     assert 'python==' in result['diff']['after']
 
 
+def test_pip_with_no_network_says_so_and_leaves_the_env_as_it_was(tmp_path, conda_root, pip_env, python_spec):
+    """An index the host cannot reach (a refused port, as with no network): pip's story names it, nothing changes."""
+    args = args_for(conda_root, python_spec)
+    work = tmp_path / 'ansible-offline'
+    work.mkdir()
+    offline = dict((key, value) for key, value in pip_env.items() if key != 'PIP_NO_INDEX')
+    offline.update(PIP_INDEX_URL='https://127.0.0.1:9/simple', PIP_RETRIES='1', PIP_TIMEOUT='2')
+    runner = AnsibleRunner(COLLECTIONS, work, env=dict(conda_root.env, **offline))
+    assert runner.run_module(MODULE, args)['changed'] is True
+    prefix = conda_root.env_prefix('pipenv')
+    before = (snapshot(prefix), site_packages(prefix))
+
+    result = runner.run_module(MODULE, dict(args, pip=['macfleet-demo-remote==1.0'], variables={'AFTER_PIP': 'x'}))
+    assert result.get('failed') is True and result['changed'] is False, result
+    assert 'No matching distribution found for macfleet-demo-remote==1.0' in result['msg']
+    assert 'pip could not reach its index' in result['msg'] and 'Connection refused' in result['msg']
+    assert result['pip_error']['rc'] == 1
+    assert (snapshot(prefix), site_packages(prefix)) == before
+    assert not (prefix / 'conda-meta' / 'state').exists()  # config vars come after pip: not set either
+
+
 def pip_distributions(prefix):
     return sorted(name for name in site_packages(prefix) if name.startswith('macfleet_demo'))
 
