@@ -17,6 +17,7 @@ import sys
 
 import pytest
 
+from conda_testbed import real_python
 from conda_testbed.session import COLLECTIONS, REAL_CHANNEL, REAL_INSTALLER
 from conda_testbed.installer import build_installer, given_installer
 from conda_testbed.playbook_runner import AnsibleRunner
@@ -53,12 +54,15 @@ def served(tmp_path_factory, testbed_channel):
 
 
 @pytest.fixture
-def role(tmp_path, served, channel_url):
-    """Runs the role on localhost into ``tmp_path/miniconda3``; call it with the version and extra variables."""
+def role(tmp_path, served, channel_url, pip_env):
+    """Runs the role on localhost into ``tmp_path/miniconda3``; call it with the version and extra variables.
+
+    pip runs offline from the test bed's wheelhouse, configured as a fleet configures it (PIP_* variables).
+    """
     base_url, checksums, _first = served
     home = tmp_path / 'home'
     home.mkdir()
-    runner = AnsibleRunner(COLLECTIONS, tmp_path, env={'ANSIBLE_PIPELINING': '1', 'HOME': str(home)})
+    runner = AnsibleRunner(COLLECTIONS, tmp_path, env=dict(pip_env, ANSIBLE_PIPELINING='1', HOME=str(home)))
     (tmp_path / 'inventory.ini').write_text(
         'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
 
@@ -108,6 +112,11 @@ def test_an_install_converges_and_a_rerun_changes_nothing(role, tmp_path, first)
               'miniconda_environments': [{'name': 'e1', 'python': '3.9', 'packages': ['toolz=0.12.0'],
                                           'variables': {'E1_ONLY': 1}},
                                          {'name': 'e2', 'src': 'e2.yml'}]}
+    python, why = real_python.probe()
+    if python is not None:  # an env whose genuine pip installs from the wheelhouse (the real channel's 3.11.2)
+        wanted['miniconda_environments'].append({'name': 'e3', 'packages': ['python=3.11.2' if REAL_CHANNEL
+                                                                             else python.spec],
+                                                 'pip': ['macfleet-demo-b==2.0.0']})
     installed = role(first, **wanted)
     assert installed.rc == 0, installed.stdout[-3000:]
     assert recorded_installer(prefix).startswith('Miniconda3-%s-' % first)
@@ -117,6 +126,10 @@ def test_an_install_converges_and_a_rerun_changes_nothing(role, tmp_path, first)
         'env_vars': {'BUILD_PROFILE': 'release'}}
     assert json.loads((prefix / 'envs' / 'e1' / 'conda-meta' / 'state').read_text()) == {'env_vars': {'E1_ONLY': '1'}}
     assert list((prefix / 'conda-meta').glob('toolz-*.json'))
+    if python is not None:
+        assert list((prefix / 'envs' / 'e3').glob('lib/python3.11/site-packages/macfleet_demo_b-2.0.0.dist-info'))
+    else:
+        print('no pip env in this converge: %s' % why)
     again = role(first, **wanted)
     assert again.rc == 0, again.stdout[-3000:]
     assert again.changed == 0, [task for task, res in again.tasks if res.get('changed')]
