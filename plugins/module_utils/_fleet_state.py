@@ -14,7 +14,6 @@ Private to this collection (not a public API), as the leading underscore says.
 from __future__ import annotations
 
 import os
-import platform
 import re
 import time
 
@@ -31,10 +30,6 @@ from ansible_collections.macfleet.conda.plugins.module_utils._pip_plan import (
     PipPlan, PipRequest, environment_of, prune_names)
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import RequirementError
 
-# platform.system(), platform.machine() -> conda's subdir (the same table as conda_export's)
-HOST_PLATFORMS = {('Darwin', 'arm64'): 'osx-arm64', ('Darwin', 'x86_64'): 'osx-64',
-                  ('Linux', 'x86_64'): 'linux-64', ('Linux', 'aarch64'): 'linux-aarch64',
-                  ('Linux', 'ppc64le'): 'linux-ppc64le', ('Linux', 's390x'): 'linux-s390x'}
 ROOT_CONDARC_FILES = ('.condarc', 'condarc')
 # Settings whose value is a credential even when it is no URL (a proxy or upload password, an API
 # token): URL credentials are caught by mask_text, these by their key.
@@ -57,18 +52,13 @@ class DeclarationError(ValueError):
 
 # -- the installation ------------------------------------------------------------------------
 
-def host_platform():
-    """This host's conda subdir, 'noarch' for a system conda has none for."""
-    return HOST_PLATFORMS.get((platform.system(), platform.machine()), 'noarch')
-
-
 def root_platform(root_records, environ):
     """The subdir the root's conda works for: ``CONDA_SUBDIR``, else that of the root's own packages
     (an Intel Miniconda on Apple silicon is osx-64 whatever the host is), else the host's."""
     forced = environ.get('CONDA_SUBDIR')
     if forced in KNOWN_SUBDIRS:
         return forced
-    return records_platform(root_records, host_platform())
+    return records_platform(root_records, conda_root.host_subdir() or 'noarch')
 
 
 def conda_version(root, root_records):
@@ -206,9 +196,13 @@ def shown_variable(name, value):
 
 
 class EnvState(object):
-    """One env read once: its records, history, config vars and Python distributions."""
+    """One env read once: its records, history, config vars and Python distributions.
 
-    def __init__(self, prefix):
+    conda's own distributions matter only to judge pip requirements (a conda package meets one as
+    much as a pip install does): without declarations (``conda_too=False``) their metadata is not read.
+    """
+
+    def __init__(self, prefix, conda_too=True):
         self.prefix = prefix
         self.error = None
         self.records, self.history, self.variables, self.distributions = [], '', {}, []
@@ -221,7 +215,7 @@ class EnvState(object):
             self.error = str(exc)
             return
         self.python = prefix_reader.python_record(self.records)
-        self.distributions = prefix_reader.distributions(prefix, self.records)
+        self.distributions = prefix_reader.distributions(prefix, self.records, conda_too=conda_too)
 
     python = None
 

@@ -238,7 +238,7 @@ def main():
     root = os.path.normpath(run.root)
     home = os.environ.get('HOME') or os.path.expanduser('~')
     found, warnings = fleet.known_envs(root, home, os.environ)
-    states = dict((key, fleet.EnvState(prefix)) for key, prefix in found)
+    states = dict((key, fleet.EnvState(prefix, conda_too=bool(declared))) for key, prefix in found)
     envs = dict((key, state.report()) for key, state in states.items())
     for declaration in declared:
         state = states.get(declaration.name)

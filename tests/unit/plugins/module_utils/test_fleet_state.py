@@ -107,8 +107,8 @@ def test_platform_is_conda_subdir_then_the_roots_packages_then_the_host(monkeypa
     intel = [{'subdir': 'osx-64'}, {'subdir': 'osx-64'}, {'subdir': 'noarch'}]
     assert fleet.root_platform(intel, {}) == 'osx-64'
     assert fleet.root_platform(intel, {'CONDA_SUBDIR': 'osx-arm64'}) == 'osx-arm64'
-    monkeypatch.setattr(fleet.platform, 'system', lambda: 'Darwin')
-    monkeypatch.setattr(fleet.platform, 'machine', lambda: 'arm64')
+    monkeypatch.setattr(fleet.conda_root.platform, 'system', lambda: 'Darwin')
+    monkeypatch.setattr(fleet.conda_root.platform, 'machine', lambda: 'arm64')
     assert fleet.root_platform([{'subdir': 'noarch'}], {}) == 'osx-arm64'
 
 
