@@ -145,7 +145,9 @@ class ModuleRun(object):
     def is_root(self, prefix):
         return os.path.realpath(prefix) == os.path.realpath(self.root)
 
-    def _home(self):
+    @staticmethod
+    def home():
+        """The home conda reads ``~/.condarc`` and ``~/.conda`` from: HOME, as conda takes it."""
         return os.environ.get('HOME') or os.path.expanduser('~')
 
     def pkgs_dirs(self):
@@ -153,7 +155,7 @@ class ModuleRun(object):
         if self._info and self._info.get('pkgs_dirs'):
             return self._info['pkgs_dirs']
         try:
-            return conda_root.pkgs_dirs(self.root, self._home(), os.environ)
+            return conda_root.pkgs_dirs(self.root, self.home(), os.environ)
         except conda_root.Undecided:
             return self.info().get('pkgs_dirs') or [os.path.join(self.root, 'pkgs')]
 
@@ -164,7 +166,7 @@ class ModuleRun(object):
         reason = conda_root.bad_name_reason(name)
         if reason:
             self.fail('Invalid env name %r: %s; nothing was changed.' % (name, reason))
-        home = self._home()
+        home = self.home()
         try:
             return conda_root.locate_env(name, self.root, conda_root.envs_dirs(self.root, home, os.environ), home)
         except conda_root.Undecided:

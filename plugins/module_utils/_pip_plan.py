@@ -19,6 +19,7 @@ from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import 
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import (
     RequirementError, marker_environment, needed_distributions, parse_requirement, satisfied, split_requirement_lines)
 
+
 class PipRequest(object):
     """The declared pip lines as pip reads them; RequirementError for a line this module cannot hand pip.
 
@@ -70,8 +71,8 @@ def _recorded_url(source):
     """The URL pip records in direct_url.json (PEP 610) for a line's source: no ``git+``, no ``@rev``, no fragment."""
     if source.startswith(('/', '~')):
         return 'file://' + os.path.expanduser(source)
-    scheme, _, rest = source.partition('+')
-    if scheme in ('git', 'hg', 'svn', 'bzr') and rest:
+    scheme, plus, rest = source.partition('+')
+    if scheme in ('git', 'hg', 'svn', 'bzr') and plus:
         url = rest.split('#', 1)[0]
         head, at, revision = url.rpartition('@')
         return head if at and '/' not in revision else url

@@ -51,8 +51,8 @@ def _said(stderr, stdout):
     for line in reversed(lines):
         match = next((found for found in (pattern.search(line) for pattern in _UNREACHABLE) if found), None)
         if match:
-            return '%s (pip could not reach its index for %s: %s)' % (said, match.group('path'),
-                                                                     match.group('reason').rstrip('.'))
+            reason = match.group('reason').rstrip('.')
+            return '%s (pip could not reach its index for %s: %s)' % (said, match.group('path'), reason)
     return said
 
 

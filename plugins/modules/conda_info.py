@@ -236,7 +236,7 @@ def main():
         module.fail_json(msg=mask_text(' '.join(str(exc).split())))
     run = ModuleRun(module)
     root = os.path.normpath(run.root)
-    home = os.environ.get('HOME') or os.path.expanduser('~')
+    home = run.home()
     found, warnings = fleet.known_envs(root, home, os.environ)
     states = dict((key, fleet.EnvState(prefix, conda_too=bool(declared))) for key, prefix in found)
     envs = dict((key, state.report()) for key, state in states.items())

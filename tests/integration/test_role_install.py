@@ -114,9 +114,8 @@ def test_an_install_converges_and_a_rerun_changes_nothing(role, tmp_path, first)
                                          {'name': 'e2', 'src': 'e2.yml'}]}
     python, why = real_python.probe()
     if python is not None:  # an env whose genuine pip installs from the wheelhouse (the real channel's 3.11.2)
-        wanted['miniconda_environments'].append({'name': 'e3', 'packages': ['python=3.11.2' if REAL_CHANNEL
-                                                                             else python.spec],
-                                                 'pip': ['macfleet-demo-b==2.0.0']})
+        spec = 'python=3.11.2' if REAL_CHANNEL else python.spec
+        wanted['miniconda_environments'].append({'name': 'e3', 'packages': [spec], 'pip': ['macfleet-demo-b==2.0.0']})
     installed = role(first, **wanted)
     assert installed.rc == 0, installed.stdout[-3000:]
     assert recorded_installer(prefix).startswith('Miniconda3-%s-' % first)
