@@ -15,6 +15,10 @@ import re
 MASK = '********'
 _USERINFO = re.compile(r'(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s]+)@')
 _TOKEN = re.compile(r'(?P<lead>/t/)(?P<token>[^/\s]+)(?=/|\s|$)')
+# Names of settings and config vars whose value is a credential even when it is no URL (a proxy or
+# upload password, an API token): URL credentials are caught by mask_text, these by their name.
+_SECRET_NAME = re.compile(r'(?i)(password|passwd|secret|token|api[_-]?key|credential|auth)')
+_SETTING_LINE = re.compile(r'^(?P<lead>\s*(?:-\s+)?["\']?(?P<key>[A-Za-z_][\w.-]*)["\']?\s*:\s+)(?P<value>\S.*?)\s*$')
 
 
 def mask_text(text):
@@ -23,6 +27,27 @@ def mask_text(text):
         return text
     text = _USERINFO.sub(lambda m: m.group('scheme') + MASK + '@', text)
     return _TOKEN.sub(lambda m: m.group('lead') + MASK, text)
+
+
+def secret_name(name):
+    """Whether a setting or config var of this name holds a credential (``API_TOKEN``, ``proxy_password``)."""
+    return bool(_SECRET_NAME.search(str(name)))
+
+
+def mask_variable(name, value):
+    """A config var's value as reported: masked whole when its name says it is a credential."""
+    return MASK if secret_name(name) else mask_text(value)
+
+
+def mask_settings(text):
+    """A .condarc's text with URL credentials and the values of credential-named keys masked."""
+    lines = []
+    for line in mask_text(text).splitlines(True):
+        match = _SETTING_LINE.match(line.rstrip('\r\n'))
+        if match and secret_name(match.group('key')):
+            line = match.group('lead') + MASK + line[len(line.rstrip('\r\n')):]
+        lines.append(line)
+    return ''.join(lines)
 
 
 def without_userinfo(url):

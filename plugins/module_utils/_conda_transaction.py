@@ -8,7 +8,7 @@ Private to this collection (not a public API), as the leading underscore says.
 """
 from __future__ import annotations
 
-from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text, mask_variable
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import cached_depends
 
 
@@ -117,7 +117,8 @@ def pip_lines(packages):
 
 def variable_lines(variables):
     """Config vars as diff text, ``NAME=value (env var)``."""
-    return ''.join('%s=%s (env var)\n' % (name, mask_text(str(variables[name]))) for name in sorted(variables))
+    return ''.join('%s=%s (env var)\n' % (name, mask_variable(name, str(variables[name])))
+                   for name in sorted(variables))
 
 
 def diff(before_records, after_records, prefix, pip=((), ()), variables=({}, {})):
@@ -144,6 +145,7 @@ def pip_actions(before, after):
 def variable_actions(before, after):
     """Config vars set (new or changed values) and unset."""
     return {
-        'set': dict((name, mask_text(value)) for name, value in after.items() if before.get(name) != value),
+        'set': dict((name, mask_variable(name, value)) for name, value in after.items()
+                    if before.get(name) != value),
         'unset': sorted(name for name in before if name not in after),
     }

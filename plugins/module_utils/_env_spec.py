@@ -22,6 +22,10 @@ NODEFAULTS = 'nodefaults'
 # conda ignores these at activation (conda/base/constants.py RESERVED_ENV_VARS)
 RESERVED_VARIABLES = ('PATH',)
 _VARIABLE_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+# Ways of declaring an env that exclude each other: a whole file or spec, or python/packages/pip inline.
+EXCLUSIVE_SOURCES = (('file', 'spec'), ('file', 'python'), ('file', 'packages'), ('spec', 'python'),
+                     ('spec', 'packages'), ('src', 'file'), ('src', 'spec'), ('src', 'python'), ('src', 'packages'),
+                     ('pip', 'spec'), ('pip', 'file'), ('pip', 'src'))
 
 
 class EnvSpecError(ValueError):
@@ -40,6 +44,12 @@ class DeclaredEnv(object):
         self.dependencies = list(dependencies)
         self.pip = None if pip is None else list(pip)  # None: no pip list declared (not even an empty one)
         self.variables = None if variables is None else dict(variables)  # None: no variables declared
+
+
+def python_spec(version):
+    """``python=3.9`` for a plain version, ``python>=3.10`` for one with an operator."""
+    version = str(version)
+    return 'python' + ('=' if version[:1].isdigit() else '') + version
 
 
 def _string_list(value, key, source):

@@ -19,31 +19,23 @@ import time
 
 from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefix as prefix_reader
 from ansible_collections.macfleet.conda.plugins.module_utils import _conda_root as conda_root
-from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import MASK, mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_settings, mask_variable
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import (
     ROOT_ESSENTIALS, parse_specs, prune_extras, split_by_verdict)
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import KNOWN_SUBDIRS, SpecError
 from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
-    EnvSpecError, declared_env, declared_variables, variable_text)
+    EXCLUSIVE_SOURCES, EnvSpecError, declared_env, declared_variables, python_spec, variable_text)
 from ansible_collections.macfleet.conda.plugins.module_utils._export_render import channel_name, records_platform
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_plan import (
     PipPlan, PipRequest, environment_of, prune_names)
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import RequirementError
 
 ROOT_CONDARC_FILES = ('.condarc', 'condarc')
-# Settings whose value is a credential even when it is no URL (a proxy or upload password, an API
-# token): URL credentials are caught by mask_text, these by their key.
-_SECRET_KEY = re.compile(r'(?i)(password|passwd|secret|token|api[_-]?key|credential|auth)')
-_SETTING_LINE = re.compile(r'^(?P<lead>\s*(?:-\s+)?["\']?(?P<key>[A-Za-z_][\w.-]*)["\']?\s*:\s+)(?P<value>\S.*?)\s*$')
 _HISTORY_TIME = re.compile(r'^==>\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s*<==')
 STATES = ('present', 'absent')
 # The role's miniconda_environments item keys (roles/miniconda/meta/argument_specs.yml)
 ITEM_KEYS = ('name', 'state', 'python', 'packages', 'channels', 'override_channels', 'pip', 'variables',
              'file', 'src', 'spec', 'prune', 'update_all')
-# Pairs the role's items (and conda_env) refuse together.
-ITEM_EXCLUSIVE = (('pip', 'spec'), ('pip', 'file'), ('pip', 'src'), ('file', 'spec'), ('file', 'python'),
-                  ('file', 'packages'), ('src', 'file'), ('src', 'spec'), ('src', 'python'),
-                  ('src', 'packages'), ('spec', 'python'), ('spec', 'packages'))
 
 
 class DeclarationError(ValueError):
@@ -83,17 +75,6 @@ def conda_version(root, root_records):
             if version and '-' not in version:
                 return version
     return None
-
-
-def mask_settings(text):
-    """A .condarc's text with URL credentials and the values of credential-like keys masked."""
-    lines = []
-    for line in mask_text(text).splitlines(True):
-        match = _SETTING_LINE.match(line.rstrip('\r\n'))
-        if match and _SECRET_KEY.search(match.group('key')):
-            line = match.group('lead') + MASK + line[len(line.rstrip('\r\n')):]
-        lines.append(line)
-    return ''.join(lines)
 
 
 def read_condarc(root):
@@ -186,15 +167,6 @@ def last_modified(prefix, history, python):
     return _iso_utc(max(stamps)) if stamps else None
 
 
-def secret_variable(name):
-    return bool(_SECRET_KEY.search(name))
-
-
-def shown_variable(name, value):
-    """A config var's value as reported: masked when its name says it is a credential."""
-    return MASK if secret_variable(name) else mask_text(value)
-
-
 class EnvState(object):
     """One env read once: its records, history, config vars and Python distributions.
 
@@ -231,7 +203,7 @@ class EnvState(object):
             'requested': prefix_reader.requested_specs(self.history, names) if self.history else {},
             'pip_packages': [{'name': name, 'version': version}
                              for name, version in prefix_reader.pip_package_list(self.distributions)],
-            'variables': dict((name, shown_variable(name, value)) for name, value in sorted(self.variables.items())),
+            'variables': dict((name, mask_variable(name, value)) for name, value in sorted(self.variables.items())),
             'last_modified': last_modified(self.prefix, self.history, self.python),
         }
         if self.error:
@@ -246,12 +218,6 @@ def missing_report():
 
 
 # -- declarations ----------------------------------------------------------------------------
-
-def python_spec(version):
-    """``python=3.9`` for a plain version, ``python>=3.10`` for one with an operator (as conda_env)."""
-    version = str(version)
-    return 'python' + ('=' if version[:1].isdigit() else '') + version
-
 
 def _unchanged_dropped(exc):
     # conda_env's messages end with what the task left alone; an info module changes nothing anyway
@@ -282,7 +248,7 @@ class Declaration(object):
         self.state = given.get('state', 'present')
         if self.state not in STATES:
             raise DeclarationError('%s: state must be one of %s, got %r.' % (self.where, ', '.join(STATES), self.state))
-        for first, second in ITEM_EXCLUSIVE:
+        for first, second in EXCLUSIVE_SOURCES:
             if first in given and second in given:
                 raise DeclarationError('%s: %s and %s cannot be given together (as in conda_env).'
                                        % (self.where, first, second))
@@ -340,7 +306,7 @@ class Declaration(object):
         """Everything declared, as ``unsatisfied`` lists it for an env that does not exist."""
         texts = [spec.original for spec in self.specs]
         texts += pip_texts(self.pip_request)
-        texts += ['%s=%s (env var)' % (name, shown_variable(name, value))
+        texts += ['%s=%s (env var)' % (name, mask_variable(name, value))
                   for name, value in sorted((self.variables or {}).items())]
         return texts
 
@@ -404,7 +370,7 @@ def _compare(declaration, state, is_root, result):
         result['undecided'] += ['%s (pypi)' % line for line in plan.unknown]
     declared_vars = declaration.variables
     if declared_vars is not None:
-        result['unsatisfied'] += ['%s=%s (env var)' % (name, shown_variable(name, value))
+        result['unsatisfied'] += ['%s=%s (env var)' % (name, mask_variable(name, value))
                                   for name, value in sorted(declared_vars.items())
                                   if state.variables.get(name) != value]
     if not declaration.prune:

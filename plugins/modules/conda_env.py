@@ -114,6 +114,10 @@ options:
         same value); names are letters, digits and C(_); C(PATH) is refused (conda ignores it).
       - Merged over the C(variables) of O(spec), O(file) or O(src), the task's values winning.
       - A variable set on the env but not declared stays, unless O(prune=true).
+      - The value of a variable whose name says it is a credential (it contains C(PASSWORD), C(PASSWD),
+        C(SECRET), C(TOKEN), C(API_KEY), C(CREDENTIAL) or C(AUTH), in any case) is never shown, masked in
+        the diff and RV(actions) and hidden from the invocation; URL credentials in any value are masked
+        too.
     type: dict
   prune:
     description:
@@ -244,10 +248,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefix as prefix_reader
 from ansible_collections.macfleet.conda.plugins.module_utils import _conda_transaction as transaction
-from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import secrets_in
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import secret_name, secrets_in
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import split_by_verdict
 from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
-    DeclaredEnv, EnvSpecError, declared_env, declared_variables)
+    EXCLUSIVE_SOURCES, DeclaredEnv, EnvSpecError, declared_env, declared_variables, python_spec)
 from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
     EXECUTABLE_OPTION, TRANSACTION_OPTIONS, StateModule)
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_plan import (
@@ -258,11 +262,6 @@ from ansible_collections.macfleet.conda.plugins.module_utils._prefix_guard impor
     existing_folder_refusal, prefix_refusal)
 
 UNCHANGED = 'nothing was changed (conda was not run).'
-
-
-def python_spec(version):
-    """``python=3.9`` for a plain version, ``python>=3.10`` for one with an operator."""
-    return 'python' + ('=' if version[:1].isdigit() else '') + version
 
 
 class CondaEnv(StateModule):
@@ -303,6 +302,10 @@ class CondaEnv(StateModule):
         except (EnvSpecError, RequirementError) as exc:
             return '%s%s' % (exc, '' if 'nothing was changed' in str(exc) else '; ' + UNCHANGED)
         self.module.no_log_values.update(secrets_in(self.declared.channels + (self.declared.pip or [])))
+        # a config var named like a credential (API_TOKEN) is one: Ansible hides its value everywhere,
+        # the invocation included
+        self.module.no_log_values.update(
+            value for name, value in (self.variables or {}).items() if secret_name(name) and value)
         self.result['name'] = params['name'] or (
             self.declared.name if not params['prefix'] else None)
         if not self.result['name'] and not params['prefix'] and not self.declared.prefix:
@@ -471,10 +474,7 @@ def main():
             prune=dict(type='bool', default=False),
             **dict(TRANSACTION_OPTIONS, **EXECUTABLE_OPTION)
         ),
-        mutually_exclusive=[('name', 'prefix'), ('file', 'spec'), ('file', 'python'), ('file', 'packages'),
-                            ('spec', 'python'), ('spec', 'packages'), ('src', 'file'), ('src', 'spec'),
-                            ('src', 'python'), ('src', 'packages'), ('pip', 'spec'), ('pip', 'file'),
-                            ('pip', 'src')],
+        mutually_exclusive=[('name', 'prefix')] + list(EXCLUSIVE_SOURCES),
         supports_check_mode=True,
     )
     CondaEnv(module).execute()

@@ -10,6 +10,7 @@ import pytest
 from conda_testbed.session import RECORDINGS
 
 from ansible_collections.macfleet.conda.plugins.module_utils import _fleet_state as fleet
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_settings
 
 RECORDED = RECORDINGS / 'conda-meta_myenv_after_installs'  # python 3.9.18, pip 23.3, numpy 1.19.2, toolz 0.11.2
 SITE = 'lib/python3.9/site-packages'
@@ -119,7 +120,7 @@ def test_condarc_credentials_are_masked_in_urls_and_by_key():
             'anaconda_upload_token: upl-6789\n'
             'channel_settings:\n  - channel: https://conda.example.com/secure\n    password: "p@ss word"\n'
             'ssl_verify: true\n')
-    masked = fleet.mask_settings(text)
+    masked = mask_settings(text)
     for secret in ('chan-pass', 'tk-12345', 'proxy-pass', 'upl-6789', 'p@ss word', 'proxyuser'):
         assert secret not in masked
     assert 'ssl_verify: true\n' in masked and '    password: ********\n' in masked
