@@ -142,9 +142,11 @@ STATE_HELP = {
     'none': 'neither declared nor there',
     'unknown': 'the host gave no result',
 }
-# The differences' reasons.
-PACKAGES, MISSING_ON_HOST, NOT_ON_REFERENCE, NO_DATA = ('packages', 'missing on the host', 'not on the reference',
-                                                         'no data')
+# Why a host is listed as differing from the reference for an env.
+PACKAGES = 'packages'
+MISSING_ON_HOST = 'missing on the host'
+NOT_ON_REFERENCE = 'not on the reference'
+NO_DATA = 'no data'
 
 
 def _natural(text):
@@ -373,8 +375,8 @@ def _md_cell(cell, differs):
 def render_markdown(report):
     lines = ['# conda fleet report', '']
     reference = report['reference']
-    lines.append('%d hosts, %d envs%s.' % (report['totals']['hosts'], len(report['envs']),
-                                            '; reference host: %s' % _md(reference) if reference else ''))
+    about_reference = '; reference host: %s' % _md(reference) if reference else ''
+    lines.append('%d hosts, %d envs%s.' % (report['totals']['hosts'], len(report['envs']), about_reference))
     lines.append('')
     lines.append(', '.join('%s %s: %d' % (STATES[state][1], _md(STATES[state][0]), report['totals'][state])
                            for state in STATES if report['totals'][state]) or 'No envs.')
@@ -471,10 +473,8 @@ def _html(text):
     return html.escape('' if text is None else str(text), quote=True)
 
 
-def _html_list(items, cls='', code=True):
-    wrap = '<code>%s</code>' if code else '%s'
-    return '<ul%s>%s</ul>' % (' class="%s"' % cls if cls else '', ''.join('<li>%s</li>' % (wrap % _html(item))
-                                                                            for item in items))
+def _html_list(items):
+    return '<ul>%s</ul>' % ''.join('<li><code>%s</code></li>' % _html(item) for item in items)
 
 
 def _html_cell(host, env, cell, differs):
@@ -558,8 +558,8 @@ def render_html(report):
                totals['hosts'], len(report['envs']),
                '; reference host <b>%s</b>' % _html(reference) if reference else ''),
            '<ul class="totals">%s</ul></header>' % ''.join(
-               '<li class="%s" data-state="%s">%s %s: %d</li>' % (state, state, _html(STATES[state][1]),
-                                                                   _html(STATES[state][0]), totals[state])
+               '<li class="%s" data-state="%s">%s %s: %d</li>' % (
+                   state, state, _html(STATES[state][1]), _html(STATES[state][0]), totals[state])
                for state in STATES if totals[state]),
            '<main>', '<section id="grid"><h2>Hosts by envs</h2>']
     out += _html_grid(report)

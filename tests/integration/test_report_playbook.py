@@ -155,8 +155,8 @@ class Grid(HTMLParser):
 
 # -- the test ---------------------------------------------------------------------------------------------
 
-def test_report_grid_reference_differences_rerun_ok_and_the_page_in_a_browser(tmp_path, fleet, ansible, chromium,
-                                                                                     controller_home):
+def test_report_grid_reference_differences_rerun_ok_and_the_page_in_a_browser(
+        tmp_path, fleet, ansible, chromium, controller_home):
     out = tmp_path / 'report'
     extra = {'conda_report_dir': str(out), 'conda_report_reference': 'mac1'}
     started = time.monotonic()

@@ -150,8 +150,8 @@ def test_each_env_is_compared_with_the_reference_by_packages_pip_packages_and_va
     assert build['differ'] == [
         {'host': 'gone', 'reason': 'no data', 'changed': [], 'only_reference': [], 'only_host': []},
         {'host': 'intel', 'reason': 'missing on the host', 'changed': [], 'only_reference': [], 'only_host': []},
-        {'host': 'mac-2', 'reason': 'packages', 'changed': ['toolz 0.12.0=pyh_0 -> 0.11.2=pyh_0',
-                                                           'PROFILE release -> debug (env var)'],
+        {'host': 'mac-2', 'reason': 'packages',
+         'changed': ['toolz 0.12.0=pyh_0 -> 0.11.2=pyh_0', 'PROFILE release -> debug (env var)'],
          'only_reference': [], 'only_host': ['rich==13.7.0 (pypi)']}]
     assert data['differences']['data']['same'] == ['intel', 'mac-2']
     assert [(entry['host'], entry['reason']) for entry in data['differences']['scratch']['differ']] == [
@@ -258,7 +258,7 @@ def test_credentials_are_masked_and_only_the_fields_shown_are_read():
     url = 'https://builder:%s@conda.example.com/t/%s/private' % (SECRET, SECRET)
     results = {
         'mac1': dict(host({'build': dict(env([pkg('numpy', '1', 'b', url)], converged=False,
-                                            unsatisfied=[url + '::numpy=2']), error='cannot read ' + url)}),
+                                             unsatisfied=[url + '::numpy=2']), error='cannot read ' + url)}),
                      invocation={'module_args': {'declared': [{'name': 'build', 'channels': [SECRET]}]}},
                      root_prefix='/opt/%s' % url),
         'mac2': {'msg': 'conda failed on %s' % url},
