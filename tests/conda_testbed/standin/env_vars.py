@@ -4,8 +4,9 @@ As conda/cli/main_env_vars.py and conda/core/prefix_data.py (``get/set/unset_env
 a prefix that does not exist (``lexists``) is EnvironmentLocationNotFound; set splits each
 ``NAME=VALUE`` at its first ``=`` and strips both sides; unset leaves ``***unset***`` (a reserved
 name is dropped instead); list leaves those out; the state is written as
-``json.dumps(state, ensure_ascii=False)``; set and unset print nothing (recordings 95-104). ``PATH``
-is reserved: a warning on stderr, and it is set all the same.
+``json.dumps(state, ensure_ascii=False)`` of conda.common.serialize.json, which indents by 2 and
+ends without a newline (97, 100, 103); set and unset print nothing (recordings 95-104). ``PATH`` is
+reserved: a warning on stderr, and it is set all the same.
 """
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def read_state(prefix: Path) -> dict:
 
 
 def write_state(prefix: Path, state: dict) -> None:
-    state_file(prefix).write_text(json.dumps(state, ensure_ascii=False))
+    # conda.common.serialize.json.dumps: indent 2 by default, no newline at the end (97, 100, 103)
+    state_file(prefix).write_text(json.dumps(state, indent=2, ensure_ascii=False))
 
 
 def get_vars(prefix: Path) -> dict:
@@ -77,7 +79,7 @@ def run(ctx: Context, args) -> int:
     if args.vars_command == 'list':
         env_vars = get_vars(prefix)
         if args.json:
-            sys.stdout.write(json.dumps(env_vars, indent=2) + '\n')
+            sys.stdout.write(json.dumps(env_vars, indent=2))   # no final newline (96, 104)
         else:
             for key, value in env_vars.items():
                 sys.stdout.write(f'{key} = {value}\n')

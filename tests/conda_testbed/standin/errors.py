@@ -32,7 +32,7 @@ class CondaError(Exception):
 
     def report(self, as_json: bool) -> int:
         if as_json:
-            sys.stdout.write(json.dumps(self.as_json(), indent=2, sort_keys=True) + '\n\n\n')
+            sys.stdout.write(json.dumps(self.as_json(), indent=2, sort_keys=True) + '\n\n')  # 52-69
         else:
             sys.stderr.write(f'\n{self.name}: {self.message}\n\n')
         return self.exit_code
@@ -238,7 +238,7 @@ class UnexpectedError(Exception):
                     'traceback': self.traceback()}
             if conda_info is not None:
                 body['conda_info'] = conda_info
-            sys.stdout.write(json.dumps(body, indent=2) + '\n')
+            sys.stdout.write(json.dumps(body, indent=2))   # no final newline (72, 73, 125)
         else:
             indented = ''.join(f'    {line}\n' for line in self.traceback().splitlines())
             sys.stderr.write(

@@ -195,7 +195,7 @@ def export(ctx: Context, args, env_style: bool) -> int:
     name = ctx.env_name(target) or str(target)
     document = {'name': name, 'channels': channels, 'dependencies': deps, 'prefix': str(target)}
     if args.json or fmt in ('json', 'environment-json'):
-        sys.stdout.write(json.dumps(document, indent=2) + '\n\n')
+        sys.stdout.write(json.dumps(document, indent=2) + '\n')   # 23, 24, 61, 88, 106
         return 0
     lines = [f'name: {name}', 'channels:'] + [f'  - {c}' for c in channels]
     lines += ['dependencies:' + ('' if deps else ' []')] + [f'  - {d}' for d in deps]

@@ -39,7 +39,8 @@ def fetch_entry(record: dict) -> dict:
 
 
 def print_json(document) -> None:
-    sys.stdout.write(json.dumps(document, indent=2) + '\n')
+    # conda's JSON reporter writes the document without a final newline (03, 06, 78, 81, ...)
+    sys.stdout.write(json.dumps(document, indent=2))
 
 
 def actions_json(prefix, fetch, unlink, link, dry_run: bool) -> dict:
