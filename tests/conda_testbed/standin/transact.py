@@ -45,6 +45,9 @@ class Transaction:
         # Set by env create/update from the file: run after the conda transaction, as conda does.
         self.pip_specs = None
         self.env_variables = None
+        # `conda env update` runs conda's env installer (conda/env/installers/conda.py): repodata.json
+        # only, no plan, no prompt (80; real conda 26.7.1 with changes to make, and into a new prefix).
+        self.env_installer = False
 
     # -- helpers ---------------------------------------------------------------------------
     def say(self, text: str) -> None:
@@ -102,7 +105,9 @@ class Transaction:
         if self.as_json and dry_run:
             print_json(actions_json(plan.prefix, fetch, plan.unlink, plan.link, True))
             return 0
-        if self.text:
+        if self.text and self.env_installer:
+            self.say('\n')
+        elif self.text:
             self.say(package_plan(plan.prefix, shown_specs, fetch, plan.unlink, plan.link))
             if dry_run:
                 raise errors.CondaExit('DryRunExit', 'Dry run. Exiting.')
@@ -217,7 +222,7 @@ class Transaction:
                 raise errors.CondaValueError('The target prefix is the base prefix. Aborting.')
             if ask and not (self.args.yes or self.as_json):
                 self.ask_remove_existing(prefix)
-        self.say(COLLECTING.format('current_repodata.json'))
+        self.say(COLLECTING.format('repodata.json' if self.env_installer else 'current_repodata.json'))
         final = self.solve(self.index(file_channels), specs, [], []) if specs else []
         self.say(SOLVING)
         if meta.is_env(prefix) and not getattr(self.args, 'dry_run', False):
@@ -370,6 +375,9 @@ class Transaction:
         return env
 
     def env_create(self) -> int:
+        # conda/cli/main_env_create.py: conda.cli.main_create.execute with yes=True, so no
+        # "Proceed ([y]/n)?" (35-38, 77, 79)
+        self.args.yes = True
         env = self.from_env_file()
         return self.create(env['dependencies'], env['channels'], ask=False,
                            activate=self.args.name or self.args.prefix)
@@ -377,6 +385,7 @@ class Transaction:
     def env_update(self) -> int:
         env = self.from_env_file()
         activate = self.args.name or self.args.prefix
+        self.args.yes, self.env_installer = True, True   # into a missing prefix too (42)
         if not meta.is_env(self.target()):
             return self.create(env['dependencies'], env['channels'], ask=False, activate=activate)
         self.args.freeze_installed = False
