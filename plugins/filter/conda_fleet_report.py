@@ -103,8 +103,9 @@ _value:
     differences:
       description:
         - Per env, against the reference (empty without one) C(same) (the hosts that hold what the reference holds)
-          and C(differ), each with C(host), C(reason) (V(packages), V(missing on the host), V(not on the reference)
-          or V(no data)), C(changed) (C(name reference -> host)), C(only_reference) and C(only_host).
+          and C(differ), each with C(host), C(reason) (V(packages), V(missing on the host), V(not on the reference),
+          V(unreadable) or V(no data)), C(changed) (C(name reference -> host)), C(only_reference) and C(only_host).
+        - A host's C(differs_from_reference) lists the envs it differs by packages, or has alone, or lacks.
       type: dict
 '''
 
@@ -147,6 +148,9 @@ PACKAGES = 'packages'
 MISSING_ON_HOST = 'missing on the host'
 NOT_ON_REFERENCE = 'not on the reference'
 NO_DATA = 'no data'
+UNREADABLE = 'unreadable'
+# The reasons that make a grid cell say it differs (no data and unreadable records already show in the cell).
+CELL_REASONS = (PACKAGES, MISSING_ON_HOST, NOT_ON_REFERENCE)
 
 
 def _natural(text):
@@ -249,6 +253,10 @@ def _exists(env):
     return isinstance(env, Mapping) and env.get('exists', True) and not env.get('error')
 
 
+def _unreadable(env):
+    return isinstance(env, Mapping) and bool(env.get('error'))
+
+
 def _differences(results, names, envs, reference):
     differences = {}
     base = results.get(reference) or {}
@@ -262,6 +270,8 @@ def _differences(results, names, envs, reference):
             entry = {'host': host, 'reason': '', 'changed': [], 'only_reference': [], 'only_host': []}
             if _host_status(results.get(host))[0] != 'ok' or _host_status(base)[0] != 'ok':
                 entry['reason'] = NO_DATA
+            elif _unreadable(ours) or _unreadable(theirs):
+                entry['reason'] = UNREADABLE
             elif _exists(ours) and _exists(theirs):
                 entry['changed'], entry['only_reference'], entry['only_host'] = env_difference(ours, theirs)
                 if not (entry['changed'] or entry['only_reference'] or entry['only_host']):
@@ -294,7 +304,8 @@ def fleet_report(results, reference=''):
     differing = {}
     for env_name, found in differences.items():
         for entry in found['differ']:
-            differing.setdefault(entry['host'], []).append(env_name)
+            if entry['reason'] in CELL_REASONS:
+                differing.setdefault(entry['host'], []).append(env_name)
     totals = dict((state, 0) for state in STATES)
     hosts = []
     for name in names:
@@ -455,7 +466,10 @@ code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, "DejaVu Sans Mono", m
 .cell ul, .differ ul { margin: 4px 0 0; padding-left: 16px; }
 .cell .what { color: inherit; opacity: .8; }
 .tag { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px; border: 1px solid currentColor;
-  margin-left: 6px; font-weight: 400; }
+  margin-left: 6px; font-weight: 400; white-space: nowrap; }
+td.cell { min-width: 12em; }
+td.cell .tag { display: block; width: max-content; margin: 2px 0 0; }
+th .message { white-space: normal; max-width: 26em; font-size: 12px; font-weight: 400; }
 .converged, .absent { background: var(--converged); color: var(--converged-fg); }
 .drifting { background: var(--drifting); color: var(--drifting-fg); }
 .undecided { background: var(--undecided); color: var(--undecided-fg); }

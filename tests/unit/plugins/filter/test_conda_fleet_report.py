@@ -149,7 +149,7 @@ def test_each_env_is_compared_with_the_reference_by_packages_pip_packages_and_va
     assert build['same'] == ['mac-10']
     assert build['differ'] == [
         {'host': 'gone', 'reason': 'no data', 'changed': [], 'only_reference': [], 'only_host': []},
-        {'host': 'intel', 'reason': 'missing on the host', 'changed': [], 'only_reference': [], 'only_host': []},
+        {'host': 'intel', 'reason': 'unreadable', 'changed': [], 'only_reference': [], 'only_host': []},
         {'host': 'mac-2', 'reason': 'packages',
          'changed': ['toolz 0.12.0=pyh_0 -> 0.11.2=pyh_0', 'PROFILE release -> debug (env var)'],
          'only_reference': [], 'only_host': ['rich==13.7.0 (pypi)']}]
@@ -160,6 +160,7 @@ def test_each_env_is_compared_with_the_reference_by_packages_pip_packages_and_va
     assert rows['mac-2']['differs_from_reference'] == ['build']
     assert rows['mac-10']['differs_from_reference'] == ['data', 'scratch']
     assert rows['mac-ref']['differs_from_reference'] == []
+    assert rows['gone']['differs_from_reference'] == rows['intel']['differs_from_reference'] == []  # the cell says why
 
 
 def test_a_difference_names_what_only_one_side_has_and_what_changed():
