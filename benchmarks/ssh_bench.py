@@ -90,6 +90,12 @@ def run(args, collections_path: pathlib.Path, cache_dir: pathlib.Path,
     sections = [
         '## The role\'s converged run over SSH (sshd on 127.0.0.1, pipelining, forks %d), median of %d runs'
         % (args.forks, args.ssh_runs),
+        '',
+        'Server: %s (%s) on 127.0.0.1, its own keys and config, started and stopped by the benchmark%s. '
+        'Each host is an alias of 127.0.0.1 with its own conda root (installed by the role) and ControlMaster '
+        '(kept warm between runs); the role runs with `gather_facts: false` (it gathers its own subset) and '
+        '`miniconda_group` set, as on a Mac.' % (sshd_path, sshd.version(sshd_path), '; ' + note if note else ''),
+        '',
         noop_table,
         '',
     ] + sentences + [

@@ -97,6 +97,13 @@ def find_sshd(install: bool = True, run: Callable = subprocess.run,
                                                            (proc.stderr or proc.stdout).strip()[-300:])
 
 
+def version(sshd: pathlib.Path) -> str:
+    """``OpenSSH_9.2`` (what ``sshd -V`` prints first), or ``unknown``."""
+    proc = subprocess.run([str(sshd), '-V'], capture_output=True, text=True, check=False)
+    words = (proc.stderr or proc.stdout).split()
+    return words[0].rstrip(',') if words else 'unknown'
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))

@@ -104,7 +104,8 @@ def test_the_profile_lists_the_slowest_tasks_by_median_and_all_tasks_together():
     runs = [Sample(10.0, outcome(task_seconds={'a': 1.0, 'b': 3.0, 'c': 0.5})),
             Sample(12.0, outcome(task_seconds={'a': 2.0, 'b': 5.0, 'c': 0.5})),
             Sample(11.0, outcome(task_seconds={'a': 1.5, 'b': 4.0, 'c': 0.5}))]
-    rows = [[cell.strip() for cell in line.split('|')[1:-1]] for line in ssh_summary.profile(runs, top=2).splitlines()[2:]]
+    lines = ssh_summary.profile(runs, top=2).splitlines()[2:]
+    rows = [[cell.strip() for cell in line.split('|')[1:-1]] for line in lines]
     assert rows == [['b', '4.000'], ['a', '1.500'], ['(all 3 tasks; run 11.000 s)', '6.000']]
 
 

@@ -116,3 +116,10 @@ def test_a_failed_install_says_what_apt_get_said(tmp_path, monkeypatch):
     failed = types.SimpleNamespace(returncode=100, stdout='', stderr='E: Unable to locate package openssh-server')
     path, note = sshd.find_sshd(run=lambda *a, **k: failed, paths=[str(tmp_path / 'sshd')])
     assert path is None and 'rc=100' in note and 'Unable to locate package' in note
+
+
+def test_the_version_is_what_sshd_v_prints_first(tmp_path):
+    fake = tmp_path / 'sshd'
+    fake.write_text('#!/bin/sh\necho "OpenSSH_9.2, OpenSSL 3.0.19 27 Jan 2026" >&2\n')
+    fake.chmod(0o755)
+    assert sshd.version(fake) == 'OpenSSH_9.2'
