@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: macfleet.conda contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Turn a prefix's package records into an ``environment.yml`` or an ``@EXPLICIT`` lock, deterministically.
+"""Turn a prefix's package records into an ``environment.yml``, an ``@EXPLICIT`` lock or a conda-lock file,
+deterministically.
 
 The same records always give the same bytes: entries are sorted, nothing depends on the clock or
 on the host's conda configuration, and channel credentials are masked before anything is rendered.
@@ -11,11 +12,15 @@ Private to this collection (not a public API), as the leading underscore says.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask, mask_text
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import (
-    DEFAULT_CHANNEL_ALIAS, channel_without_subdir, spec_name)
+    DEFAULT_CHANNEL_ALIAS, MatchSpec, SpecError, channel_without_subdir, spec_name)
+from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import (
+    RequirementError, marker_environment, parse_requirement)
 
 EXPLICIT_HEADER = ('# This file may be used to create an environment using:\n'
                    '# $ conda create --name <env> --file <this file>\n')
@@ -194,10 +199,230 @@ def records_platform(records, fallback):
     return min(counts, key=lambda subdir: (-counts[subdir], subdir)) if counts else fallback
 
 
-def render_explicit(records, platform):
-    """An ``@EXPLICIT`` lock (``conda list --explicit --md5``): one ``url#md5`` per package, dependencies first."""
+HASH_KINDS = ('md5', 'sha256', 'none')
+
+
+def render_explicit(records, platform, hash_kind='md5'):
+    """An ``@EXPLICIT`` lock as ``conda list --explicit [--md5|--sha256]`` prints it: one ``url#<hash>`` per
+    package, dependencies first; ``hash_kind`` ``none`` gives bare URLs.
+
+    conda's ``# created-by: conda <version>`` line is left out: it would change every lock of a host
+    whenever its conda is updated, while the env is the same. A record without the asked hash gets a
+    bare URL, as conda prints it (conda then cannot verify that package).
+    """
+    if hash_kind not in HASH_KINDS:
+        raise ValueError('hash_kind must be one of %s' % ', '.join(HASH_KINDS))
     lines = [EXPLICIT_HEADER + '# platform: %s' % platform, '@EXPLICIT']
     for record in dependency_order(records):
         url = mask_text(package_url(record))
-        lines.append('%s#%s' % (url, record['md5']) if record.get('md5') else url)
+        digest = record.get(hash_kind) if hash_kind != 'none' else None
+        lines.append('%s#%s' % (url, digest) if digest else url)
     return '\n'.join(lines) + '\n'
+
+
+# -- conda-lock's unified lock file (version 1) ------------------------------------------------------
+
+CONDA_LOCK_VERSION = 1
+# What stands in a pip entry's url when the dist-info does not say where the distribution came from
+# (a plain install from an index records no URL, PEP 610): conda-lock requires a url, and a made-up
+# index URL would send an installer to the wrong place. ``conda-lock render --kind env`` still gives
+# ``name == version`` for such an entry; ``conda-lock install`` fails on it, naming it, instead of
+# installing something else.
+PIP_URL_UNKNOWN = 'unknown:'
+CONDA_LOCK_HEADER = ('# conda-lock unified lock file (version 1), written by macfleet.conda from the installed env(s).\n'
+                     '# Install it with: conda-lock install -n YOURENV <this file>\n')
+_ENTRY_KEYS = ('name', 'version', 'manager', 'platform', 'dependencies', 'url', 'hash', 'source', 'build', 'category',
+               'optional')
+
+
+def _merge_version(old, new):
+    if not old:
+        return new
+    if not new or new == old:
+        return old
+    return '%s,%s' % (old, new)
+
+
+def conda_dependencies(record):
+    """``{name: version constraint}`` from a record's ``depends``, as conda-lock writes a package's dependencies:
+    the build part dropped, a name listed twice merged (``python`` lists ``pip`` twice in real records).
+
+    A depends string this toolkit cannot read is kept by its first word with no constraint: the
+    name is what conda-lock uses (for its order and categories).
+    """
+    found = {}
+    for depend in record.get('depends') or ():
+        try:
+            spec = MatchSpec.parse(depend)
+            name, version = spec.name, '' if spec.version is None else str(spec.version)
+        except (SpecError, ValueError, AttributeError):
+            name, version = str(depend).split(' ', 1)[0], ''
+        if name and name != '*':
+            found[name] = _merge_version(found.get(name, ''), version)
+    return dict((name, found[name]) for name in sorted(found))
+
+
+def conda_lock_conda_entry(record, platform):
+    """One ``manager: conda`` entry of a conda-lock file for ``record``; ExportError without a URL or md5
+    (conda-lock refuses a conda package without md5)."""
+    url = package_url(record)
+    if not record.get('md5'):
+        raise ExportError('package %s-%s-%s has no md5 in its conda-meta record, and conda-lock requires one for '
+                          'every conda package' % (record.get('name'), record.get('version'), record.get('build')))
+    digests = {'md5': record['md5']}
+    if record.get('sha256'):
+        digests['sha256'] = record['sha256']
+    return {'name': record['name'], 'version': str(record['version']), 'manager': 'conda', 'platform': platform,
+            'dependencies': conda_dependencies(record), 'url': url, 'hash': digests,
+            'category': 'main', 'optional': False}
+
+
+class PipDist(object):
+    """What a pip-installed distribution's dist-info says: name (PEP 503), version, ``Requires-Dist``
+    lines, and its ``direct_url.json`` (PEP 610) as a dict when pip wrote one (an install from a URL,
+    a path or a VCS), else None."""
+
+    def __init__(self, name, version, requires=(), direct_url=None):
+        self.name = name
+        self.version = version
+        self.requires = list(requires)
+        self.direct_url = direct_url
+
+
+def _pip_source(dist):
+    """``(url, {'sha256': ...} or {})`` of a pip entry, as far as its direct_url.json says."""
+    info = dist.direct_url if isinstance(dist.direct_url, dict) else {}
+    url = info.get('url')
+    if not url:
+        return '%s%s==%s' % (PIP_URL_UNKNOWN, dist.name, dist.version), {}
+    vcs = info.get('vcs_info')
+    if isinstance(vcs, dict) and vcs.get('vcs'):
+        # pip's own requirement form for a VCS install, at the commit that was installed
+        commit = vcs.get('commit_id')
+        return '%s+%s%s' % (vcs['vcs'], url, '@%s' % commit if commit else ''), {}
+    archive = info.get('archive_info')
+    digests = {}
+    if isinstance(archive, dict):
+        hashes = archive.get('hashes') if isinstance(archive.get('hashes'), dict) else {}
+        legacy = str(archive.get('hash') or '')
+        sha256 = hashes.get('sha256') or (legacy[len('sha256='):] if legacy.startswith('sha256=') else None)
+        if sha256:
+            digests['sha256'] = sha256
+    return url, digests
+
+
+def pip_dependencies(dist, environment):
+    """``{name: specifier}`` of the ``Requires-Dist`` lines that apply in ``environment`` (PEP 508 markers;
+    extras are not installed, so their requirements are left out), ``*`` for any version, as conda-lock
+    writes them. Without an environment (no CPython record) a marker is kept only when it has none."""
+    found = {}
+    for line in dist.requires:
+        try:
+            requirement = parse_requirement(line)
+            if requirement.marker is not None and (environment is None
+                                                   or not requirement.marker.evaluate(environment)):
+                continue
+        except RequirementError:
+            continue  # pip would fail on it too; the entry's name and version are still what is installed
+        found[requirement.name] = _merge_version(found.get(requirement.name, ''), str(requirement.specifier or ''))
+    return dict((name, found[name] or '*') for name in sorted(found))
+
+
+def conda_lock_pip_entry(dist, platform, environment):
+    """One ``manager: pip`` entry of a conda-lock file for a pip-installed distribution."""
+    url, digests = _pip_source(dist)
+    return {'name': dist.name, 'version': str(dist.version), 'manager': 'pip', 'platform': platform,
+            'dependencies': pip_dependencies(dist, environment), 'url': url, 'hash': digests,
+            'category': 'main', 'optional': False}
+
+
+def _marker_environment(records, platform):
+    python = next((record for record in records if record.get('name') == 'python'), None)
+    if python is None:
+        return None
+    try:
+        return marker_environment(str(python.get('version')), platform)
+    except ValueError:
+        return None
+
+
+def platform_content_hash(entries):
+    """The ``content_hash`` of one platform: sha256 of the platform's entries as canonical JSON.
+
+    conda-lock hashes its *input* (the specs of its source files and the virtual packages it
+    assumed) to tell whether a lock must be solved again; an exported env has no such input. This
+    hash of what is locked is as stable (same entries, same hash) and changes exactly when the
+    platform's packages change; ``conda-lock lock --check-input-hash`` will never take it as its own.
+    """
+    canonical = json.dumps(sorted(entries, key=entry_key), sort_keys=True, separators=(',', ':'))
+    return hashlib.sha256(canonical.encode('utf-8')).hexdigest()
+
+
+def entry_key(entry):
+    """conda-lock's order of entries (its ``alphasort``): manager, name, platform."""
+    return (entry['manager'], entry['name'], entry['platform'])
+
+
+def conda_lock(records, platform, pip_dists=()):
+    """The conda-lock file (version 1) of one env as a dict: ``version``, ``metadata`` and ``package`` (the
+    env's conda packages and pip-installed distributions for ``platform``), credentials masked."""
+    environment = _marker_environment(records, platform)
+    entries = [conda_lock_conda_entry(record, platform) for record in records]
+    entries.extend(conda_lock_pip_entry(dist, platform, environment) for dist in pip_dists)
+    entries = mask(sorted(entries, key=entry_key))
+    metadata = {'content_hash': {platform: platform_content_hash(entries)},
+                'channels': [{'url': channel, 'used_env_vars': []} for channel in package_channels(records)],
+                'platforms': [platform], 'sources': []}
+    return {'version': CONDA_LOCK_VERSION, 'metadata': metadata, 'package': entries}
+
+
+def _mapping_lines(mapping, indent):
+    """Block-style YAML lines of a dict, laid out as PyYAML's ``dump(sort_keys=False)`` writes conda-lock's files:
+    a nested mapping indented by two, a list's ``-`` at its key's indent, empty collections in flow style."""
+    lines = []
+    pad = ' ' * indent
+    for key, value in mapping.items():
+        head = '%s%s:' % (pad, yaml_scalar(key))
+        if isinstance(value, dict) and value:
+            lines.append(head)
+            lines.extend(_mapping_lines(value, indent + 2))
+        elif isinstance(value, list) and value:
+            lines.append(head)
+            lines.extend(_sequence_lines(value, indent))
+        else:
+            lines.append('%s %s' % (head, _lock_scalar(value)))
+    return lines
+
+
+def _sequence_lines(items, indent):
+    lines = []
+    pad = ' ' * indent
+    for item in items:
+        if isinstance(item, dict) and item:
+            inner = _mapping_lines(item, indent + 2)
+            lines.append('%s- %s' % (pad, inner[0][indent + 2:]))
+            lines.extend(inner[1:])
+        else:
+            lines.append('%s- %s' % (pad, _lock_scalar(item)))
+    return lines
+
+
+def _lock_scalar(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dict):
+        return '{}'
+    if isinstance(value, list):
+        return '[]'
+    return yaml_scalar(value)
+
+
+def render_conda_lock(lock):
+    """The text of a conda-lock file dict (``conda_lock``, or merged): top-level keys and entry fields in
+    the order conda-lock writes them, entries in conda-lock's order, no timestamp."""
+    ordered = {'version': lock['version'], 'metadata': lock['metadata'],
+               'package': [dict((key, entry[key]) for key in _ENTRY_KEYS if key in entry)
+                           for entry in sorted(lock['package'], key=entry_key)]}
+    return CONDA_LOCK_HEADER + '\n'.join(_mapping_lines(ordered, 0)) + '\n'

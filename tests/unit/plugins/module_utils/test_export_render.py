@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from conda_testbed.session import RECORDINGS
 from ansible_collections.macfleet.conda.plugins.module_utils._export_render import (
-    ExportError, channel_name, dependency_order, environment_spec, package_channels, package_url,
-    records_platform, render_environment, render_explicit, yaml_scalar)
+    PIP_URL_UNKNOWN, ExportError, PipDist, channel_name, conda_dependencies, conda_lock, dependency_order,
+    environment_spec, package_channels, package_url, pip_dependencies, platform_content_hash, records_platform,
+    render_conda_lock, render_environment, render_explicit, yaml_scalar)
 
 CONTRACT = RECORDINGS
 INSTALLS = 'conda-meta_myenv_after_installs'
@@ -242,3 +243,150 @@ def test_a_number_stays_a_number_and_a_numeric_string_a_string():
 def test_no_variables_no_block():
     assert 'variables' not in environment_spec('myenv', _records(), variables={})
     assert 'variables:' not in render_environment(environment_spec('myenv', _records()))
+
+
+# -- @EXPLICIT with a chosen hash --------------------------------------------------------------------
+
+@pytest.mark.parametrize('hash_kind', ['md5', 'sha256', 'none'])
+def test_explicit_hash_kinds_keep_conda_list_explicit_layout(hash_kind):
+    # recording 16 is `conda list --explicit --md5`: the same header, marker and order for each kind,
+    # only what follows '#' differs (conda 26.7.1 prints --sha256 so: test_export_locks.py compares it)
+    recorded = _without(_stdout('16_list_explicit_md5'), '# created-by:').splitlines(True)
+    by_url = dict((record['url'], record) for record in _records())
+    expected = ''.join(recorded[:4]) + ''.join(
+        line if hash_kind == 'md5' else
+        line.split('#')[0] + ('\n' if hash_kind == 'none' else '#%s\n' % by_url[line.split('#')[0]]['sha256'])
+        for line in recorded[4:])
+    assert render_explicit(_records(), 'linux-64', hash_kind) == expected
+    assert render_explicit(_records(), 'linux-64') == render_explicit(_records(), 'linux-64', 'md5')
+
+
+def test_explicit_sha256_without_the_records_sha256_gives_a_bare_url_as_conda_does():
+    record = _record('a', 'https://conda.anaconda.org/conda-forge/noarch', 'noarch')
+    assert render_explicit([record], 'osx-arm64', 'sha256').splitlines()[-1] == record['url']
+    record['sha256'] = 'f' * 64
+    assert render_explicit([record], 'osx-arm64', 'sha256').splitlines()[-1] == record['url'] + '#' + 'f' * 64
+    with pytest.raises(ValueError):
+        render_explicit([record], 'osx-arm64', 'sha1')
+
+
+# -- conda-lock ----------------------------------------------------------------------------------------
+
+def _parse_with_conda_lock(tmp_path, text):
+    """conda-lock's own loader (conda_lock.lockfile.parse_conda_lock_file, conda-lock 4) on ``text``."""
+    lockfile = pytest.importorskip('conda_lock.lockfile')
+    path = tmp_path / 'conda-lock.yml'
+    path.write_text(text)
+    return lockfile.parse_conda_lock_file(path)
+
+
+def test_conda_lock_of_the_recorded_env_is_valid_for_conda_lock(tmp_path):
+    records = _records()
+    lock = conda_lock(records, 'linux-64')
+    text = render_conda_lock(lock)
+    assert yaml.safe_load(text) == lock
+    parsed = _parse_with_conda_lock(tmp_path, text)
+    assert parsed.metadata.platforms == ['linux-64']
+    assert [channel.url for channel in parsed.metadata.channels] == ['file:///srv/conda-channel']
+    assert parsed.metadata.content_hash == {'linux-64': platform_content_hash(lock['package'])}
+    by_name = dict((package.name, package) for package in parsed.package)
+    assert sorted(by_name) == ['numpy', 'pip', 'python', 'toolz']
+    for record in records:
+        package = by_name[record['name']]
+        assert (package.version, package.manager, package.platform, package.url) == \
+            (record['version'], 'conda', 'linux-64', record['url'])
+        assert (package.hash.md5, package.hash.sha256) == (record['md5'], record['sha256'])
+        assert package.categories == {'main'} and package.build is None
+    assert by_name['numpy'].dependencies == {'python': '>=3.9,<3.10.0a0'}
+    # conda-lock's own order (toposort on load): dependencies first, as conda list --explicit
+    assert [package.name for package in parsed.package] == \
+        [record['name'] for record in dependency_order(records)] == ['python', 'numpy', 'pip', 'toolz']
+
+
+def test_conda_lock_text_layout_and_stability():
+    records = _records()
+    text = render_conda_lock(conda_lock(records, 'linux-64'))
+    assert text == render_conda_lock(conda_lock(list(reversed(records)), 'linux-64'))
+    lines = text.splitlines()
+    assert lines[0].startswith('# ') and lines[2:5] == ['version: 1', 'metadata:', '  content_hash:']
+    assert lines[lines.index('package:') + 1:lines.index('package:') + 11] == [
+        '- name: numpy', "  version: '1.19.2'", '  manager: conda', '  platform: linux-64', '  dependencies:',
+        "    python: '>=3.9,<3.10.0a0'",
+        '  url: file:///srv/conda-channel/linux-64/numpy-1.19.2-py39hf4c9891_0.tar.bz2', '  hash:',
+        "    md5: '20da162431d9e11eb5c83979cfc4b41d'",
+        "    sha256: '1c37d5af637d9ca654d48962d8f038a80735bf9b8f74f6714249346162d02860'"]
+    assert '  category: main' in lines and '  optional: false' in lines
+    assert 'time' not in text and 'created' not in text
+
+
+def test_content_hash_changes_exactly_with_the_entries():
+    records = _records()
+    one = conda_lock(records, 'linux-64')['metadata']['content_hash']['linux-64']
+    assert one == conda_lock(list(reversed(records)), 'linux-64')['metadata']['content_hash']['linux-64']
+    changed = [dict(record, md5='1' * 32) if record['name'] == 'toolz' else record for record in records]
+    assert conda_lock(changed, 'linux-64')['metadata']['content_hash']['linux-64'] != one
+
+
+@pytest.mark.parametrize('depends, expected', [
+    (['python >=3.9,<3.10.0a0'], {'python': '>=3.9,<3.10.0a0'}),
+    (['pip', 'pip'], {'pip': ''}),                       # real conda's python record lists pip twice
+    (['numpy 1.19.2 py39_0'], {'numpy': '1.19.2'}),     # the build is not a dependency's constraint
+    (['python_abi 3.9.* *_cp39', '__osx >=11.0'], {'__osx': '>=11.0', 'python_abi': '3.9.*'}),
+    (['libzlib >=1.2', 'libzlib <2'], {'libzlib': '>=1.2,<2'}),
+    ([], {}),
+])
+def test_conda_dependencies(depends, expected):
+    assert conda_dependencies({'depends': depends}) == expected
+
+
+def test_a_conda_package_without_md5_cannot_be_locked():
+    record = _record('a', 'https://conda.anaconda.org/conda-forge/noarch', 'noarch')
+    del record['md5']
+    with pytest.raises(ExportError, match='a-1.0-h0_0 has no md5'):
+        conda_lock([record], 'osx-arm64')
+
+
+PIP_REQUIRES = ['six', 'requests>=2.31,<3', 'colorama; sys_platform == "win32"',
+                'appnope; sys_platform == "darwin"', 'pytest; extra == "test"', 'not a requirement !!']
+
+
+def test_pip_entries_say_what_the_dist_info_says_and_mark_the_rest(tmp_path):
+    python = dict(_record('python', 'https://conda.anaconda.org/conda-forge/osx-arm64'), version='3.11.7')
+    dists = [
+        PipDist('from-index', '1.0', PIP_REQUIRES),
+        PipDist('from-url', '2.0', [], {'url': 'https://builder:hunter2@pypi.example/w/from_url-2.0-py3-none-any.whl',
+                                        'archive_info': {'hash': 'sha256=' + 'a' * 64,
+                                                         'hashes': {'sha256': 'a' * 64}}}),
+        PipDist('from-legacy-hash', '2.1', [], {'url': 'https://pypi.example/w/x-2.1.tar.gz',
+                                                'archive_info': {'hash': 'sha256=' + 'b' * 64}}),
+        PipDist('from-git', '0.1', [], {'url': 'https://example.com/repo.git',
+                                        'vcs_info': {'vcs': 'git', 'commit_id': 'c' * 40}}),
+        PipDist('from-dir', '0.2', [], {'url': 'file:///Users/builder/src/pkg', 'dir_info': {'editable': True}}),
+    ]
+    lock = conda_lock([python], 'osx-arm64', dists)
+    pip = dict((entry['name'], entry) for entry in lock['package'] if entry['manager'] == 'pip')
+    assert pip['from-index']['url'] == PIP_URL_UNKNOWN + 'from-index==1.0' and pip['from-index']['hash'] == {}
+    # markers evaluated for CPython 3.11 on osx-arm64; extras are not installed; a bad line is skipped
+    # (the specifier as packaging writes it: its clauses sorted)
+    assert pip['from-index']['dependencies'] == {'appnope': '*', 'requests': '<3,>=2.31', 'six': '*'}
+    assert pip['from-url']['url'] == 'https://********@pypi.example/w/from_url-2.0-py3-none-any.whl'
+    assert pip['from-url']['hash'] == {'sha256': 'a' * 64}
+    assert pip['from-legacy-hash']['hash'] == {'sha256': 'b' * 64}
+    assert pip['from-git']['url'] == 'git+https://example.com/repo.git@' + 'c' * 40
+    assert pip['from-dir']['url'] == 'file:///Users/builder/src/pkg' and pip['from-dir']['hash'] == {}
+    text = render_conda_lock(lock)
+    assert 'hunter2' not in text and 'builder:' not in text
+    parsed = _parse_with_conda_lock(tmp_path, text)
+    assert sorted(package.name for package in parsed.package if package.manager == 'pip') == sorted(pip)
+
+
+def test_pip_dependencies_without_a_python_keep_only_unmarked_requirements():
+    assert pip_dependencies(PipDist('x', '1', PIP_REQUIRES), None) == {'requests': '<3,>=2.31', 'six': '*'}
+
+
+def test_conda_lock_masks_credentials():
+    private = 'https://builder:hunter2@mirror.example/private/osx-arm64'
+    token = 'https://conda.anaconda.org/t/SECRET-1/private/noarch'
+    text = render_conda_lock(conda_lock([_record('a', private), _record('b', token, 'noarch')], 'osx-arm64'))
+    assert 'hunter2' not in text and 'SECRET' not in text and 'builder:' not in text
+    assert '********' in text
