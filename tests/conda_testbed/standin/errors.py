@@ -88,6 +88,20 @@ class InvalidTypeError(CondaError):
         return body
 
 
+class EnvironmentSpecPluginNotDetected(CondaError):
+    """An env file no environment-spec plugin accepts, e.g. one whose keys fail conda/env/env.py's
+    SCHEMA_VALIDATORS (real conda 26.7.1: ``dependencies: [python=3.9, 42]``, ``variables: [a]``)."""
+
+    def __init__(self):
+        super().__init__(
+            'Unable to detect the environment format for the provided file.\n'
+            'Please add to your prior command: --env-spec <format>\n\nAvailable formats:\n'
+            '    - cep-24: CEP-24 compliant YAML environment specification\n'
+            '    - environment.yml: Standard YAML environment specification with dependencies\n'
+            '    - explicit: Explicit package URLs for fully reproducible environments\n'
+            '    - requirements.txt: Simple text file with package specifications')
+
+
 class EnvironmentFileNotFound(CondaError):
     def __init__(self, filename):
         super().__init__(f"'{filename}' file not found", filename=str(filename))

@@ -97,8 +97,8 @@ class Transaction:
             if self.as_json:
                 print_json({'success': True, 'message': NOTHING_TO_DO} if pip is None else
                            {'success': True, 'actions': {'PIP': pip}, 'prefix': str(plan.prefix)})
-            elif activate:
-                self.say(ACTIVATE_HINT.format(name=activate))
+            else:
+                self.activate_hint(activate)
             return 0
         fetch = plan.fetch(self.ctx.pkgs_dirs)
         dry_run = bool(getattr(self.args, 'dry_run', False))
@@ -120,9 +120,14 @@ class Transaction:
             if pip is not None:
                 document['actions']['PIP'] = pip
             print_json(document)
-        elif activate:
-            self.say(ACTIVATE_HINT.format(name=activate))
+        else:
+            self.activate_hint(activate)
         return 0
+
+    def activate_hint(self, activate) -> None:
+        """conda/cli/common.py print_activate: not with -q, a name with a space in quotes."""
+        if activate and not getattr(self.args, 'quiet', False):
+            self.say(ACTIVATE_HINT.format(name=f'"{activate}"' if ' ' in str(activate) else activate))
 
     def after_conda(self, prefix: Path):
         """An env file's ``pip:`` requirements, then its ``variables:``: the names pip says it
@@ -343,6 +348,8 @@ class Transaction:
         import yaml
 
         data = yaml.safe_load(path.read_text()) or {}
+        if not isinstance(data, dict) or not self.schema_valid(data):
+            raise errors.EnvironmentSpecPluginNotDetected()
         invalid = [key for key in data if key not in VALID_ENV_KEYS]
         if invalid:
             verb, plural = ('are', 's') if len(invalid) != 1 else ('is', '')
@@ -368,6 +375,25 @@ class Transaction:
             deps.insert(0, 'pip')
         return {'channels': list(data.get('channels') or []), 'dependencies': deps,
                 'pip': [str(req) for req in pip] or None, 'variables': data.get('variables') or None}
+
+    @staticmethod
+    def schema_valid(data: dict) -> bool:
+        """What conda/env/env.py SCHEMA_VALIDATORS require: the types, and each dependency string a
+        spec (real conda 26.7.1 refuses ``numpy>>1`` in a file as it refuses a null ``channels:``)."""
+        types = {'name': str, 'prefix': str, 'dependencies': list, 'channels': list, 'variables': dict}
+        if any(key in data and not isinstance(data[key], kind) for key, kind in types.items()):
+            return False
+        if not all(isinstance(c, str) for c in data.get('channels', [])):
+            return False
+        for dep in data.get('dependencies', []):
+            if not isinstance(dep, (str, dict)):
+                return False
+            if isinstance(dep, str):
+                try:
+                    spec_mod.parse(dep)
+                except errors.InvalidSpec:
+                    return False
+        return True
 
     def from_env_file(self) -> dict:
         env = self.read_env_file()
