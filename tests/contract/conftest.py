@@ -40,7 +40,9 @@ class Bed:
         return self.root / 'bin' / 'conda'
 
     def env(self) -> dict:
-        env = {k: v for k, v in os.environ.items() if k not in CLEARED_ENV}
+        # PIP_*: the recordings' pip was isolated from any pip configuration (README); a test that
+        # runs pip passes the PIP_* it wants.
+        env = {k: v for k, v in os.environ.items() if k not in CLEARED_ENV and not k.startswith('PIP_')}
         env.update(HOME=str(self.home), MACFLEET_CONDA_CALL_LOG=str(self.call_log))
         return env
 
