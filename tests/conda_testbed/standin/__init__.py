@@ -4,8 +4,8 @@ Our tests are only worth the stand-in's strictness: where it forgives what conda
 passes that real conda fails. So it refuses input the way conda 26.7 does, and every place where it
 is still kinder than conda is listed here, with the recording or conda source file that shows
 conda's behaviour. Audit of issue 9 (each refusal below is asserted in
-tests/contract/test_foreign_record.py and test_standin_strictness.py, and was checked against a
-real conda 26.7.1):
+tests/contract/test_foreign_record.py, test_standin_strictness.py and test_standin_env_file.py, and
+was checked against a real conda 26.7.1):
 
 Now as strict as conda:
 - Prefix loading (prefix.read_records; conda/core/prefix_data.py ``_load_single_record``): every
@@ -31,6 +31,29 @@ Now as strict as conda:
   CONNECTION FAILED for the subdir's ``current_repodata.json``, token included, as recording 118 and
   real conda 26.7.1 for a refused connection (it was ``UnavailableInvalidChannel`` before; found by the
   fault matrix against real conda, 2026-12-03).
+- Environment files with ``pip:``, ``variables:`` and unknown keys (transact.read_env_file,
+  after_conda, run_pip; env_vars.py), asserted against the recordings in
+  tests/contract/test_standin_env_file.py: the ``pip:`` list goes to ``condaenv.*.requirements.txt``
+  beside the env file (the temp dir if that folder is not writable; conda/env/pip_util.py
+  ``get_pip_workdir``), removed afterwards, and runs as ``<prefix>/bin/python -m pip install -U -r
+  <file> --exists-action=b`` with the file's folder (else the prefix) as cwd, after the conda
+  transaction, on every ``env create`` and ``env update`` (77, 79, 80); text mode prints that command
+  and pip's stdout, ``-q`` neither (nor the activation hint), ``--json`` reports ``actions.PIP`` from
+  pip's "Successfully installed" (78, 82) or "All requested packages already installed." (81); a pip
+  failure prints pip's stderr and is ``CondaEnvException: Pip failed``, exit 1, the conda part kept
+  and no variables stored (real conda 26.7.1; conda/env/pip_util.py ``pip_subprocess``); a ``pip:``
+  list without pip among the dependencies adds pip with conda's "still nagging you" line, once, on
+  stdout, before the JSON too (real conda 26.7.1; conda/env/env.py ``validate_keys``).
+  ``variables:`` are stored after pip, in ``conda-meta/state`` as conda.common.serialize.json writes
+  it (indent 2, no final newline, YAML numbers kept as numbers: 100), by ``env update`` too;
+  ``config vars unset`` leaves ``***unset***`` (103), which ``vars list`` leaves out (101, 104). An
+  unknown top-level key prints ``EnvironmentSectionNotValid`` on stdout, twice in text mode, once
+  before the JSON with --json, and is ignored (121, 122); a key of the wrong type (``channels:``
+  null, ``variables:`` a list, a dependency that is neither string nor mapping, or no spec such as
+  ``numpy>>1``) is ``EnvironmentSpecPluginNotDetected``, nothing made (real conda 26.7.1). ``env create`` never asks (conda runs
+  ``main_create`` with ``yes=True``); ``env update`` prints no plan and asks nothing
+  (conda/env/installers/conda.py). JSON documents end as conda's do: no newline after a success
+  document, one blank line after an error report (03, 52, 78, 96).
 - Symlinks (linker.link; README item 17, recordings 77-93): an absolute softlink that points outside
   the package is linked as a copy of its target, as conda does (the real python's
   ``bin/python3.11 -> <this machine's interpreter>``); relative links stay links.
@@ -41,10 +64,24 @@ Still kinder than conda, and why that is safe for these tests:
 - ``.condarc``: an unreadable file is skipped (conda fails with a permission error); unknown keys
   and scalar settings of a wrong type are kept as given (conda 26.7.1 also accepts
   ``bogus_key: 1`` and ``always_yes: maybe``, checked with ``conda list``).
-- Environment files (transact.read_env_file): a ``pip:`` sub-list is dropped instead of run through
-  the env's pip (77-82), ``variables:`` are not stored (99, 100), an unknown key is ignored without
-  the ``EnvironmentSectionNotValid`` line on stdout (121, 122). The modules refuse all three before
-  conda runs, so no test reaches this code with them.
+- Environment files, what still differs from conda (transact.read_env_file, run_pip):
+  - ``current_repodata.json`` is never read (the test channel has none; the recording machine's had
+    one), so ``conda create``/``env create`` never print conda's "unsuccessful attempt using repodata
+    from current_repodata.json, retrying with next repodata source." and the first solve is not tried
+    against the latest versions only (99, 119-122). test_standin_env_file.py leaves those two lines
+    out of the recordings, and says so.
+  - pip runs with ``CONDA_PREFIX``, the env's ``bin`` first on ``PATH`` and its config vars; conda runs
+    it in a script that does ``eval "$(conda shell.posix hook)"; conda activate <prefix>``
+    (conda/utils.py ``wrap_subprocess_call``, gateways/subprocess.py ``any_subprocess``), which also
+    runs the env's ``etc/conda/activate.d`` scripts and sets ``CONDA_DEFAULT_ENV``/``CONDA_SHLVL``. No
+    package of the test channel has activate.d scripts.
+  - a ``pip:`` item that is not a string is written as text (conda: ``TypeError: sequence item 0:
+    expected str instance, int found``, real conda 26.7.1). A dependency is judged a spec by the
+    stand-in's parser (specs.py), not by conda's MatchSpec.
+  - ``CONDA_TEST_SAVE_TEMPS`` (conda keeps the requirements file) is not honoured; an env file given
+    as a URL is not fetched (EnvironmentFileNotFound, stricter than conda).
+  The collection's modules refuse ``pip:`` items that are not strings and unknown keys before conda
+  runs.
 - Lock files: none. conda locks only its downloads and repodata cache
   (conda/gateways/disk/lock.py, used by gateways/connection/download.py and gateways/repodata);
   the stand-in reads a local channel. Neither locks a prefix, so concurrent runs on one env behave
