@@ -47,23 +47,23 @@ options:
         C(conda env export) without its host-specific C(prefix) line.
       - V(explicit) gives an C(@EXPLICIT) lock of package URLs with their checksums (O(hash)), dependencies
         first, as C(conda list --explicit --md5) (or C(--sha256)) prints it, without its
-        C(# created-by: conda <version>) line (updating conda would change every lock while the envs are the
+        C(created-by) comment line, which names the conda version (updating conda would change every lock while the envs are the
         same); recreate it with C(conda create --name <env> --file <file>). pip packages cannot be part of it
         and are left out.
       - V(conda-lock) gives a C(conda-lock.yml) in conda-lock's unified format (version 1) holding the
-        entries of the env's platform (its packages' subdir, e.g. C(osx-arm64)): each conda package as a
-        C(manager: conda) entry (name, version, dependencies from the record's C(depends), url, md5 and
-        sha256, category C(main)), each pip-installed distribution as a C(manager: pip) entry, and
-        C(metadata) (channels, platforms, C(sources: []), C(content_hash)). The result's RV(lock) is the same
+        entries of the env's platform (its packages' subdir, e.g. C(osx-arm64)), each conda package as a
+        conda entry (C(manager) V(conda)) (name, version, dependencies from the record's C(depends), url, md5 and
+        sha256, category C(main)), each pip-installed distribution as a pip entry, and
+        C(metadata) (channels, platforms, empty C(sources), C(content_hash)). The result's RV(lock) is the same
         as a dict; the C(conda_lock_merge) filter (P(macfleet.conda.conda_lock_merge#filter)) merges the
         locks of hosts of several platforms into one file, as C(playbooks/export.yml) does.
       - In a V(conda-lock) file a pip entry has the URL and sha256 its C(direct_url.json) (PEP 610) records
         for an install from a URL, a path or a VCS (C(git+<url>@<commit>)); a plain install from an index
-        records neither, so its url is C(unknown:<name>==<version>) and its hash empty:
+        records neither, so its url is C(unknown:<name>==<version>) and its hash empty;
         C(conda-lock render --kind env) still gives C(<name> == <version>), and C(conda-lock install) fails
         on such an entry, naming it, instead of installing something else. Its dependencies are its
         C(Requires-Dist) lines whose markers hold for the env's python and platform.
-      - The V(conda-lock) C(content_hash) of a platform is the sha256 of its entries as canonical JSON: it
+      - The V(conda-lock) C(content_hash) of a platform is the sha256 of its entries as canonical JSON; it
         changes exactly when the locked packages change. conda-lock itself hashes the specs of its
         source files, which an installed env does not have, so C(conda-lock lock --check-input-hash)
         never takes it as its own.
@@ -72,7 +72,7 @@ options:
     default: environment
   hash:
     description:
-      - The checksum after each URL of an O(format=explicit) lock, from the package records: V(md5)
+      - The checksum after each URL of an O(format=explicit) lock, from the package records, V(md5)
         (C(conda list --explicit --md5)), V(sha256) (C(--sha256)) or V(none) (bare URLs, as plain
         C(conda list --explicit)). A record without that checksum gets a bare URL, as conda writes it.
       - Only with O(format=explicit); default V(md5). A V(conda-lock) file always holds md5 and sha256.
