@@ -158,6 +158,11 @@ def _natural(text):
     return [(0, int(part), '') if part.isdigit() else (1, 0, part) for part in re.split(r'(\d+)', str(text)) if part]
 
 
+def _count(number, noun):
+    """'1 host', '3 hosts'."""
+    return '%d %s%s' % (number, noun, '' if number == 1 else 's')
+
+
 def _strings(value):
     return [str(item) for item in value] if isinstance(value, (list, tuple)) else []
 
@@ -387,7 +392,8 @@ def render_markdown(report):
     lines = ['# conda fleet report', '']
     reference = report['reference']
     about_reference = '; reference host: %s' % _md(reference) if reference else ''
-    lines.append('%d hosts, %d envs%s.' % (report['totals']['hosts'], len(report['envs']), about_reference))
+    counts = '%s, %s' % (_count(report['totals']['hosts'], 'host'), _count(len(report['envs']), 'env'))
+    lines.append(counts + about_reference + '.')
     lines.append('')
     lines.append(', '.join('%s %s: %d' % (STATES[state][1], _md(STATES[state][0]), report['totals'][state])
                            for state in STATES if report['totals'][state]) or 'No envs.')
@@ -568,8 +574,8 @@ def render_html(report):
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            '<title>conda fleet report</title>', '<style>%s</style>' % STYLE, '</head>', '<body>',
            '<header><h1>conda fleet report</h1>',
-           '<p class="summary">%d hosts, %d envs%s</p>' % (
-               totals['hosts'], len(report['envs']),
+           '<p class="summary">%s, %s%s</p>' % (
+               _count(totals['hosts'], 'host'), _count(len(report['envs']), 'env'),
                '; reference host <b>%s</b>' % _html(reference) if reference else ''),
            '<ul class="totals">%s</ul></header>' % ''.join(
                '<li class="%s" data-state="%s">%s %s: %d</li>' % (

@@ -199,6 +199,7 @@ def test_json_is_the_data():
 
 def test_markdown_has_the_grid_and_the_differences():
     text = report(reference='mac-ref', output='markdown')
+    assert '\n5 hosts, 3 envs; reference host: mac-ref.\n' in text
     assert '| host | conda | platform | build | data | scratch |\n|---|---|---|---|---|---|\n' in text
     assert ('| mac-2 | 26.7.1 | osx-arm64 | \u2260 drifting; unsatisfied: `toolz=0.12.0`, `PROFILE=release (env var)` '
             '(differs from the reference) | \u2713 converged | \u2014 not there |') in text
@@ -239,6 +240,7 @@ def test_html_escapes_every_host_env_and_spec():
 def test_markdown_escapes_table_breaking_and_html_characters():
     text = conda_fleet_report(HOSTILE, output='markdown')
     assert '<script>' not in text and '<b>' not in text
+    assert '\n1 host, 1 env.\n' in text
     assert '| \\<b\\>mac&amp;"1\'\\</b\\> |' in text
     assert '`numpy>=1.20,<2\\|>=3`, ``a`b``' in text  # inside code: only the pipe, and a longer fence
     for line in text.splitlines():
