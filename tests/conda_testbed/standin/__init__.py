@@ -54,6 +54,16 @@ Now as strict as conda:
   ``main_create`` with ``yes=True``); ``env update`` prints no plan and asks nothing
   (conda/env/installers/conda.py). JSON documents end as conda's do: no newline after a success
   document, one blank line after an error report (03, 52, 78, 96).
+- ``@EXPLICIT`` locks (explicit.py; conda/misc.py, README item 14, recordings 107-115, checked with real conda
+  26.7.1, 2026-12-04): ``create``/``install --file`` print nothing with ``--json``, changed or not; no solve;
+  what the lock does not list stays; ``--dry-run`` exits 0 silently; every package is fetched before anything
+  is linked: a missing ``file://`` package is ``PathNotFoundError``, an unreachable URL ``CondaHTTPError``, a
+  downloaded package unlike the lock's md5/sha256 ``ChecksumMismatchError``, each in ``CondaMultiError``
+  (listed twice, as conda does); a name listed twice is ``CondaValueError``; a failed create leaves no folder.
+  A ``file://`` package is copied without checking the lock's hash and its record keeps the lock's md5, as
+  real conda does (the collection checks local packages itself). ``remove --force`` removes only the named
+  packages. ``config --file F``/``--env --set KEY VALUE`` starts a missing file as a copy of the root's
+  ``.condarc``, as real conda 26.7.1 does.
 - Symlinks (linker.link; README item 17, recordings 77-93): an absolute softlink that points outside
   the package is linked as a copy of its target, as conda does (the real python's
   ``bin/python3.11 -> <this machine's interpreter>``); relative links stay links.
@@ -93,6 +103,12 @@ Still kinder than conda, and why that is safe for these tests:
   failed ones too (conda/gateways/disk/create.py ``create_envs_directory``); the stand-in does not.
   It is conda's, empty, and never read by the collection; the fault matrix leaves it out of its
   "host unchanged" snapshot.
+- ``@EXPLICIT`` (explicit.py): the history's ``update specs`` name the channel by its last path parts
+  (``channel/noarch::...``) where conda names a default channel ``defaults/noarch::``; a ``CondaHTTPError``
+  for a package keeps the repodata form's last line; text mode prints only the download line, not the
+  package plan (the collection always runs locks with ``--json``). ``config --set`` edits the file's lines
+  (conda round-trips YAML with ruamel: same result for the flat keys the collection sets) and knows no other
+  ``config`` action.
 - Unexpected-error reports carry a short traceback of the stand-in, not conda's frames; tests
   compare the exception's name and message, never the traceback.
 """

@@ -61,9 +61,23 @@ def _dispatch(ctx: Context, args, argv: list[str]) -> int:
         from . import tos
 
         return tos.run(ctx, args)
+    if command == 'config':
+        from . import explicit
+
+        return explicit.config(ctx, args)
     from .transact import Transaction
 
     run = Transaction(ctx, args, argv)
+    if command in ('create', 'install', 'remove', 'uninstall') and (
+            getattr(args, 'files', None) or getattr(args, 'force', False)):
+        from . import explicit
+
+        if command in ('remove', 'uninstall'):
+            return explicit.remove_force(run)
+        lines = explicit.lock_lines(args.files)
+        if lines is not None:
+            return explicit.apply(run, lines, creating=command == 'create')
+        raise errors.CondaValueError('the stand-in reads only @EXPLICIT files with --file')
     if command == 'env':
         return {'create': run.env_create, 'update': run.env_update,
                 'remove': run.env_remove}[args.env_command]()

@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument('--all', action='store_true')
         command.add_argument('--freeze-installed', '--no-update-deps', action='store_true')
         command.add_argument('--update-specs', action='store_true')
+        command.add_argument('--file', action='append', dest='files')
+        command.add_argument('--force', action='store_true')
         command.add_argument('specs', nargs='*')
 
     export = sub.add_parser('export')
@@ -62,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument('--no-builds', action='store_true')
     export.add_argument('--from-history', action='store_true')
     export.add_argument('-f', '--file')
+
+    config = sub.add_parser('config')
+    _output(config)
+    where = config.add_mutually_exclusive_group()
+    where.add_argument('--env', action='store_true')
+    where.add_argument('--file')
+    config.add_argument('--set', nargs=2, metavar=('KEY', 'VALUE'))
 
     tos = sub.add_parser('tos')
     tos_sub = tos.add_subparsers(dest='tos_command')
