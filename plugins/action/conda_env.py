@@ -2,7 +2,8 @@
 # Copyright: macfleet.conda contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Read the environment.yml of ``file`` (on the managed host) or ``src`` (on the controller) on the
-controller, then run conda_env with its content as ``spec``.
+controller, then run conda_env with its content as ``spec``; an ``@EXPLICIT`` lock (told by its content,
+as conda tells it: a line ``@EXPLICIT``) goes to the module as its lines, ``explicit``.
 
 A stock macOS Python has no YAML library, the controller always has one: a host file is fetched with
 ``slurp``; a controller file is found as ``copy`` finds its ``src`` (the role's and the playbook's
@@ -17,6 +18,8 @@ import yaml
 
 from ansible.errors import AnsibleError
 
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._explicit_lock import LockError, is_explicit, parse_lock
 from ansible_collections.macfleet.conda.plugins.plugin_utils._masked_action import MaskedModuleAction, Refusal
 
 # What the module calls the spec in its messages, and what the user gave instead.
@@ -44,6 +47,10 @@ class ActionModule(MaskedModuleAction):
             # the module refuses these combinations, with the message of its argument spec
             return args
         text, where = self._read_src(path) if source == 'src' else self._read_file(path, task_vars)
+        if is_explicit(text):
+            args.pop(source)
+            args['explicit'] = self._lock_lines(text, where)
+            return args
         try:
             spec = yaml.safe_load(text)
         except yaml.YAMLError as exc:
@@ -56,6 +63,21 @@ class ActionModule(MaskedModuleAction):
         args.pop(source)
         args['spec'] = spec
         return args
+
+    @staticmethod
+    def _lock_lines(text, where):
+        """The lines of an @EXPLICIT lock, refused here, naming the file, when conda would fail on it."""
+        if not text.endswith('\n'):
+            # conda list --explicit (and conda_export) end every line with a newline: a file cut short does not
+            raise Refusal('@EXPLICIT lock %s does not end with a newline, so it looks truncated (its last line is %r); '
+                          'export it again; nothing was changed (conda was not run).'
+                          % (where, mask_text(text.splitlines()[-1])))
+        lines = text.splitlines()
+        try:
+            parse_lock(lines, '@EXPLICIT lock %s' % where)
+        except LockError as exc:
+            raise Refusal('%s; nothing was changed (conda was not run).' % exc)
+        return lines
 
     def _read_file(self, path, task_vars):
         read = self._execute_module('ansible.builtin.slurp', module_args={'src': path}, task_vars=task_vars)

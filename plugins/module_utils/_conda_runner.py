@@ -150,6 +150,9 @@ def exit_status(rc):
 
 def describe_failure(what, document, stderr, executable=None, rc=None):
     """``(exception_name, conda_message, one-paragraph message)`` for a failed conda run."""
+    if document and document.get('exception_name') == 'CondaMultiError' and document.get('errors'):
+        # a failed fetch of an @EXPLICIT lock: conda repeats one error per package (the first says which)
+        document = document['errors'][0]
     if document and (document.get('exception_name') or document.get('error')):
         name = document.get('exception_name')
         message = document.get('message') or document.get('error') or ''
@@ -201,11 +204,13 @@ class CondaRunner(object):
     def __init__(self, module, executable):
         self.module = module
         self.executable = executable
+        # variables every conda run gets (CONDA_SUBDIR for an env of another subdir)
+        self.environ = {}
 
     def run(self, args, what):
         """Run ``conda args`` (which must include ``--json``); raise CondaError unless it succeeded."""
         argv = [self.executable] + list(args)
-        rc, stdout, stderr = self.module.run_command(argv, check_rc=False)
+        rc, stdout, stderr = self._run_command(argv)
         document = parse_json(stdout)
         if rc == 0 and document is not None and not document.get('exception_name') \
                 and document.get('success', True) is not False:
@@ -216,10 +221,24 @@ class CondaRunner(object):
     def run_silent(self, args, what):
         """Run ``conda args`` for a command that has no ``--json`` and prints nothing when it succeeds."""
         argv = [self.executable] + list(args)
-        rc, stdout, stderr = self.module.run_command(argv, check_rc=False)
+        rc, stdout, stderr = self._run_command(argv)
         if rc != 0:
             name, message, story = describe_failure(what, parse_json(stdout), stderr or stdout, self.executable, rc)
             raise CondaError(story, name, message, rc, argv)
+
+    def _run_command(self, argv):
+        if self.environ:
+            return self.module.run_command(argv, check_rc=False, environ_update=dict(self.environ))
+        return self.module.run_command(argv, check_rc=False)
+
+    def explicit(self, verb, lock_path, prefix):
+        """``conda create/install --file <lock>`` of an @EXPLICIT lock: no solve, and with ``--json`` no output at
+        all, changed or not (recordings 108, 111-113, 115); a failure is still a JSON error."""
+        self.run_silent([verb, '--json', '-y', '-p', prefix, '--file', lock_path], 'conda %s --file' % verb)
+
+    def set_config(self, condarc, key, value):
+        """``conda config --file <condarc> --set key value`` (what ``conda config --env`` writes for an active env)."""
+        self.run_silent(['config', '--file', condarc, '--set', key, value], 'conda config --set %s' % key)
 
     def set_env_vars(self, prefix, variables):
         """``conda env config vars set NAME=VALUE ...``: stored in the env's conda-meta/state (recording 95)."""
@@ -254,9 +273,11 @@ class CondaRunner(object):
         return self._transaction('create', self._target(prefix, name), specs, channels, override_channels,
                                  dry_run)
 
-    def remove(self, prefix, names, dry_run=False):
-        """``conda remove`` of ``names`` (and of whatever depends on them, as conda does)."""
-        return self._transaction('remove', self._target(prefix), names, (), False, dry_run)
+    def remove(self, prefix, names, dry_run=False, force=False):
+        """``conda remove`` of ``names`` (and of whatever depends on them, as conda does, unless ``force``:
+        ``--force`` removes only those, with no solve)."""
+        return self._transaction('remove', self._target(prefix) + (['--force'] if force else []), names, (),
+                                 False, dry_run)
 
     def update_all(self, prefix, channels=(), override_channels=False, dry_run=False):
         return self._transaction('update', self._target(prefix) + ['--all'], [], channels,

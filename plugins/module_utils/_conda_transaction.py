@@ -8,8 +8,13 @@ Private to this collection (not a public API), as the leading underscore says.
 """
 from __future__ import annotations
 
+import re
+
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text, mask_variable
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import cached_depends
+
+_USERINFO = re.compile(r'^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@')
+_TOKEN = re.compile(r'/t/[^/]+(?=/)')
 
 
 def _entry(item):
@@ -53,6 +58,21 @@ def combine(*action_sets):
 def removal_of(records):
     """The actions of removing these installed records (what ``conda remove --all`` unlinks)."""
     return {'linked': [], 'unlinked': sorted((_entry(rec) for rec in records), key=_sort_key)}
+
+
+def record_actions(before_records, after_records):
+    """The actions that turned ``before_records`` into ``after_records``: what an explicit install did, which
+    conda does not report (recordings 108, 111-115); a package counts as relinked when its build or its URL
+    differs."""
+    def key(record):
+        # the URL without credentials: conda may record it with or without the token the lock has
+        url = record.get('url') or ''
+        return _key(record) + (_TOKEN.sub('', _USERINFO.sub(r'\1', url)),)
+
+    after_keys = set(key(rec) for rec in after_records)
+    before_keys = set(key(rec) for rec in before_records)
+    return {'linked': removal_of([rec for rec in after_records if key(rec) not in before_keys])['unlinked'],
+            'unlinked': removal_of([rec for rec in before_records if key(rec) not in after_keys])['unlinked']}
 
 
 def changed(actions):

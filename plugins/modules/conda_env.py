@@ -70,15 +70,18 @@ options:
     default: []
   file:
     description:
-      - Path on the managed host of an C(environment.yml) (keys C(name), C(channels), C(dependencies)).
+      - Path on the managed host of an C(environment.yml) (keys C(name), C(channels), C(dependencies)), or of an
+        C(@EXPLICIT) lock (C(conda list --explicit), or M(macfleet.conda.conda_export) with
+        O(macfleet.conda.conda_export#module:format=explicit)), told apart by content as conda does (a line
+        C(@EXPLICIT)); a lock is applied as O(explicit).
       - It is read by the controller (no YAML library is needed on the host).
       - Mutually exclusive with O(python), O(packages), O(pip), O(src) and O(spec).
     type: path
   src:
     description:
-      - Path on the controller of an C(environment.yml), read there like the O(ansible.builtin.copy#module:src)
-        of M(ansible.builtin.copy). A relative path is searched in the C(files/) folders Ansible searches
-        (the role's, then the playbook's).
+      - Path on the controller of an C(environment.yml) or an C(@EXPLICIT) lock (as O(file)), read there like the
+        O(ansible.builtin.copy#module:src) of M(ansible.builtin.copy). A relative path is searched in the C(files/)
+        folders Ansible searches (the role's, then the playbook's).
       - Mutually exclusive with O(python), O(packages), O(pip), O(file) and O(spec).
     type: path
   spec:
@@ -92,6 +95,44 @@ options:
         would ignore it with C(EnvironmentSectionNotValid)).
       - Mutually exclusive with O(python), O(packages), O(pip), O(src) and O(file).
     type: dict
+  explicit:
+    description:
+      - The lines of an C(@EXPLICIT) lock (what O(file) or O(src) pass when they name one): the env is made to hold
+        exactly these builds, no more. A new env is one C(conda create --file <lock>) (no solve); an existing env is
+        changed in place, never recreated, in at most two transactions, an explicit C(conda install --file) of the
+        packages it does not hold exactly and a C(conda remove --force) of those the lock does not list (so no solve
+        removes what depends on them). conda itself never removes what a lock does not list.
+      - An installed package is the locked one when its record has the lock's URL (credentials aside), or the same
+        name, version and build with the md5/sha256 the lock gives; a hash the lock gives must agree. So a converged
+        env runs no conda process at all.
+      - conda prints nothing for an explicit install and cannot dry-run one, so check mode and the diff are
+        predicted from the lock and the env's records, and a real run reports what the records say afterwards
+        (the same, or the task fails).
+      - Refused before conda runs, naming the line or package, with nothing changed: no C(@EXPLICIT) line, a line
+        that is no package URL (a line cut short, a malformed hash), a relative path, a package listed twice,
+        packages of more than one platform, no package at all, a lock for another platform than the env's
+        (O(subdir), else the host's; C(noarch) fits all), a C(file://) package missing on the host or whose bytes
+        are not the lock's md5/sha256 (conda would copy it unchecked). A O(file)/O(src) lock must end with a newline
+        (a file cut short does not). A package conda must download is checked by conda (C(ChecksumMismatchError)),
+        before anything is linked; one it cannot reach fails the task the same way, naming its URL.
+      - Not on the root env (it holds conda itself). O(prune) is implied; pip packages are left alone.
+      - Mutually exclusive with O(python), O(packages), O(pip), O(spec), O(file) and O(src).
+    type: list
+    elements: str
+  subdir:
+    description:
+      - The platform the env is for, for example V(osx-64) on an Apple silicon (C(osx-arm64)) conda to run Intel
+        builds under Rosetta 2 (which must be installed). The env is created with C(CONDA_SUBDIR) set, as conda
+        documents, and the subdir is recorded in the env's own C(.condarc) by conda itself
+        (C(conda config --file <env>/.condarc --set subdir ...), which is what C(conda config --env --set subdir)
+        writes for the active env; conda 26.7 starts that file as a copy of the root's C(.condarc)), so conda keeps
+        to it whenever the env is active, and this module runs every later transaction on the env with
+        C(CONDA_SUBDIR) from that file, with or without this option.
+      - Idempotent: an env whose C(.condarc) records it runs nothing more. An existing env for another subdir (its
+        C(.condarc), else its packages) is refused, as is a subdir the host cannot run (V(osx-arm64) on an Intel
+        Mac: x86_64 cannot run arm64; any other OS's), before conda runs.
+      - Reported as RV(actions.subdir) when this run records it, and as a line of the diff.
+    type: str
   pip:
     description:
       - pip requirement lines, as in a C(requirements.txt) or the C(pip:) list of an C(environment.yml), for
@@ -192,6 +233,30 @@ EXAMPLES = r'''
       BUILD_PROFILE: release
       OMP_NUM_THREADS: 4
 
+- name: Make the build env hold exactly the builds of a lock exported on a reference host of this platform
+  macfleet.conda.conda_env:
+    name: build
+    src: locks/build-osx-arm64.txt    # conda list --explicit --md5, or conda_export format=explicit
+
+- name: Export a lock, then apply it on another host of the same platform
+  block:
+    - name: Lock the reference env
+      macfleet.conda.conda_export:
+        environment: build
+        format: explicit
+        dest: /Users/builder/build.lock.txt
+    - name: The copy holds exactly those builds (a drifted copy is changed in place)
+      macfleet.conda.conda_env:
+        name: build-copy
+        file: /Users/builder/build.lock.txt
+
+- name: An Intel (osx-64) env on an Apple silicon Mac, for packages with no arm64 build
+  macfleet.conda.conda_env:
+    name: intel-tools
+    subdir: osx-64
+    python: "3.11"
+    packages: [some-x86-only-package]
+
 - name: Remove myenv (conda env remove --name myenv)
   macfleet.conda.conda_env:
     name: myenv
@@ -232,6 +297,11 @@ actions:
       description: Config vars set (new or changed values) and unset.
       type: dict
       sample: {set: {BUILD_PROFILE: release}, unset: []}
+    subdir:
+      description: The subdir this run recorded (or, in check mode, would record) in the env's own C(.condarc).
+      returned: when O(subdir) is given and the env's C(.condarc) did not record it yet
+      type: str
+      sample: osx-64
 conda_error:
   description: conda's own error (exception name, message, exit code, command) when conda failed.
   returned: failure
@@ -246,12 +316,18 @@ pip_error:
 
 from ansible.module_utils.basic import AnsibleModule
 
+import os
+
 from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefix as prefix_reader
 from ansible_collections.macfleet.conda.plugins.module_utils import _conda_transaction as transaction
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import secret_name, secrets_in
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_root as conda_root
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import split_by_verdict
 from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
     EXCLUSIVE_SOURCES, DeclaredEnv, EnvSpecError, declared_env, declared_variables, python_spec)
+from ansible_collections.macfleet.conda.plugins.module_utils._explicit_lock import (
+    LockError, env_condarc, file_refusal, parse_lock, recorded_subdir, subdir_refusal)
+from ansible_collections.macfleet.conda.plugins.module_utils._export_render import records_platform
 from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
     EXECUTABLE_OPTION, TRANSACTION_OPTIONS, StateModule)
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_plan import (
@@ -269,6 +345,9 @@ class CondaEnv(StateModule):
 
     converges_pip_and_variables = True
     declared = None
+    lock = None
+    # the subdir this run writes (or, in check mode, would write) into the env's own .condarc
+    subdir_recorded = None
     pip_request = None
     variables = None
     # check mode: the env's distributions as pip would leave them, for prune to decide on
@@ -277,8 +356,8 @@ class CondaEnv(StateModule):
     def refusal(self):
         params = self.params
         if params['state'] == 'absent':
-            given = [option for option in ('python', 'packages', 'pip', 'variables', 'spec', 'file')
-                     if params[option]]
+            given = [option for option in ('python', 'packages', 'pip', 'variables', 'spec', 'file', 'explicit',
+                                           'subdir') if params[option]]
             if given:
                 return ('state=absent removes the whole env, so %s cannot be given with it (the task would read '
                         'as removing only those packages). To remove packages from the env use '
@@ -291,6 +370,16 @@ class CondaEnv(StateModule):
         if params['file'] or params['src']:
             return ('%s is read on the controller by the macfleet.conda.conda_env action plugin; this run '
                     'bypassed it. Pass the content as spec instead.' % ('file' if params['file'] else 'src'))
+        if params['subdir']:
+            refusal = subdir_refusal(conda_root.host_subdir(), params['subdir'])
+            if refusal:
+                return '%s; %s' % (refusal, UNCHANGED)
+        if params['explicit'] is not None:
+            try:
+                self.lock = parse_lock(params['explicit'], 'the @EXPLICIT lock')
+            except LockError as exc:
+                return '%s; %s' % (exc, UNCHANGED)
+            self.module.no_log_values.update(secrets_in(params['explicit']))
         try:
             self.declared = declared_env(params['spec']) if params['spec'] is not None else DeclaredEnv(
                 dependencies=([python_spec(params['python'])] if params['python'] else []) + params['packages'],
@@ -340,7 +429,7 @@ class CondaEnv(StateModule):
         params = self.params
         declared = self.declared
         specs = self.run.specs(declared.dependencies)
-        if params['prune'] and not specs:
+        if params['prune'] and not specs and not self.lock:
             self.run.fail('prune needs at least one declared package: with none it would empty the env.')
         channels = params['channels'] + [channel for channel in declared.channels if channel not in params['channels']]
         override = params['override_channels'] or declared.nodefaults
@@ -352,12 +441,20 @@ class CondaEnv(StateModule):
             self.run.fail(refusal, prefix=prefix)
         if exists:
             self.read_env(prefix)
+        subdir = self._settle_subdir(prefix, exists)
+        if self.lock:
+            self._apply_lock(prefix, exists, subdir)
+            self._record_subdir()
+            self._converge_variables()
+            return
+        if exists:
             unsatisfied, undecided = split_by_verdict(specs, self.before)
             document = self.run.install(prefix, unsatisfied + undecided, bool(unsatisfied), channels, override)
             if document:
                 self.applied(document)
         else:
             self._create(prefix, specs, channels, override)
+        self._record_subdir()
         self._install_pip()
         if params['prune']:
             pruned, after = self.run.prune(self.prefix, self.after, specs, keep=('pip',) if self.pip_request else ())
@@ -375,6 +472,121 @@ class CondaEnv(StateModule):
         self.prefix = document.get('prefix') or (document.get('actions') or {}).get('PREFIX') or prefix
         self.run.watch(self.prefix, [])
         self.applied(document)
+
+    # -- the env's subdir (an Intel env on Apple silicon) -------------------------------------------
+    def _settle_subdir(self, prefix, exists):
+        """The subdir the env is (or will be) for; conda runs on the env with CONDA_SUBDIR set to it when the task
+        or the env's own .condarc names one (conda reads that file only while the env is active)."""
+        wanted = self.params['subdir']
+        host = conda_root.host_subdir()
+        try:
+            recorded = recorded_subdir(prefix) if exists else None
+        except LockError as exc:
+            self.run.fail('%s; %s' % (exc, UNCHANGED), prefix=prefix)
+        current = recorded or (records_platform(self.before, None) if exists else None)
+        if wanted and current and current != wanted:
+            self.run.fail('The env at %s is for %s, not %s: an env\'s subdir is chosen when it is created, and '
+                          'installing %s builds into it would mix platforms. Remove it (state=absent) and create '
+                          'it again with subdir=%s; %s' % (prefix, current, wanted, wanted, wanted, UNCHANGED),
+                          prefix=prefix)
+        if wanted and recorded != wanted:
+            self.subdir_recorded = wanted
+        chosen = wanted or recorded
+        if chosen:
+            self.run.runner.environ['CONDA_SUBDIR'] = chosen
+        return chosen or current or host
+
+    def _record_subdir(self):
+        """Write the subdir into the env's .condarc with conda itself, as ``conda config --env --set subdir``."""
+        if self.subdir_recorded and not self.module.check_mode:
+            self.run.conda(self.run.runner.set_config, env_condarc(self.prefix), 'subdir', self.subdir_recorded)
+
+    def finish(self):
+        if not self.subdir_recorded:
+            return super(CondaEnv, self).finish()
+        exit_json = self.run.exit
+        line = 'subdir: %s (%s)\n' % (self.subdir_recorded, env_condarc(self.prefix))
+
+        def exit_with_subdir(**result):
+            # finish() derives changed and diff from packages, pip and config vars; the .condarc is one more
+            result['changed'] = True
+            result['actions'] = dict(result.get('actions') or {}, subdir=self.subdir_recorded)
+            result.setdefault('diff', transaction.diff(self.before or [], self.after or [], self.prefix))
+            result['diff']['after'] += line
+            exit_json(**result)
+
+        self.run.exit = exit_with_subdir
+        return super(CondaEnv, self).finish()
+
+    # -- @EXPLICIT locks ----------------------------------------------------------------------------
+    def _apply_lock(self, prefix, exists, subdir):
+        """Make the env hold exactly the lock's builds: one explicit create, or for an existing env one explicit
+        install of what differs and one ``conda remove --force`` of what the lock does not list.
+
+        conda prints nothing for an explicit install (recordings 108, 111-115) and refuses --dry-run of one,
+        so what changes is decided here, from the lock and the records, the same in check mode and in a run.
+        """
+        lock = self.lock
+        refusal = lock.platform_refusal(subdir)
+        if refusal:
+            self.run.fail('%s; %s' % (refusal, UNCHANGED), prefix=prefix)
+        if exists and self.run.is_root(prefix):
+            self.run.fail('An @EXPLICIT lock makes the env hold exactly its packages, and the root (base) env at %s '
+                          'holds conda itself: apply the lock to another env; %s' % (prefix, UNCHANGED), prefix=prefix)
+        before = self.before or []
+        install, remove = lock.plan(before) if exists else (lock.packages, [])
+        for package in install:
+            why = file_refusal(package)
+            if why:
+                self.run.fail('%s; %s' % (why, UNCHANGED), prefix=prefix)
+        predicted = lock.predicted(before)
+        if not exists:
+            prefix = prefix or self._new_prefix()
+            self.run.watch(prefix, [])
+        self.prefix = prefix
+        if not self.module.check_mode:
+            if install:
+                self._explicit_install('install' if exists else 'create', install, prefix)
+            if remove:
+                self.run.conda(self.run.runner.remove, prefix=prefix, names=remove, force=True)
+        after = predicted if self.module.check_mode or not (install or remove) else self.run.records(prefix)
+        self.applied(actions=transaction.record_actions(before, after), after=after)
+        if not self.module.check_mode:
+            left = lock.plan(after)
+            if left[0] or left[1]:
+                self.run.fail('conda left the env at %s unlike the lock: %s; see the diff.' % (prefix, ', '.join(
+                    [package.dist for package in left[0]] + left[1])), changed=True,
+                    diff=transaction.diff(before, after, prefix))
+
+    def _explicit_install(self, verb, packages, prefix):
+        """``conda create/install --file`` of ``packages``, from a lock file in the module's tmpdir."""
+        path = os.path.join(self.module.tmpdir, 'explicit-lock.txt')
+        with open(path, 'w') as stream:
+            stream.write('# platform: %s\n@EXPLICIT\n%s\n' % (self.lock.subdir or 'noarch', '\n'.join(
+                package.line() for package in packages)))
+        try:
+            self.run.conda(self.run.runner.explicit, verb, path, prefix=prefix)
+        finally:
+            os.remove(path)
+
+    def _new_prefix(self):
+        """Where ``conda create -n NAME`` would put a new env: the first envs dir it can write to.
+
+        An explicit create prints nothing, not even where it created the env, so it is given ``-p``.
+        """
+        name = self.result['name']
+        try:
+            dirs = conda_root.envs_dirs(self.run.root, self.run.home(), os.environ)
+        except conda_root.Undecided:
+            dirs = self.run.info().get('envs_dirs') or []
+        for folder in dirs:
+            existing = folder
+            while not os.path.isdir(existing) and os.path.dirname(existing) != existing:
+                existing = os.path.dirname(existing)
+            if os.access(existing, os.W_OK):
+                return os.path.join(folder, name)
+        self.run.fail('None of the envs dirs (%s) is writable, so env %s cannot be created; %s'
+                      % (', '.join(dirs), name, UNCHANGED))
 
     # -- pip ------------------------------------------------------------------------------------
     def _pip_env(self):
@@ -471,10 +683,13 @@ def main():
             file=dict(type='path'),
             src=dict(type='path'),
             spec=dict(type='dict'),
+            explicit=dict(type='list', elements='str'),
+            subdir=dict(type='str'),
             prune=dict(type='bool', default=False),
             **dict(TRANSACTION_OPTIONS, **EXECUTABLE_OPTION)
         ),
-        mutually_exclusive=[('name', 'prefix')] + list(EXCLUSIVE_SOURCES),
+        mutually_exclusive=[('name', 'prefix')] + list(EXCLUSIVE_SOURCES) + [
+            ('explicit', option) for option in ('python', 'packages', 'pip', 'spec', 'file', 'src')],
         supports_check_mode=True,
     )
     CondaEnv(module).execute()
