@@ -94,8 +94,19 @@ def _fail(msg):
     raise AnsibleFilterError('conda_lock_merge: %s' % msg)
 
 
+def _plain(value):
+    """``value`` as plain dicts, lists and scalars: Ansible 2.19 hands filters lazy containers, which cannot
+    be constructed directly (``type(value)(...)``, as the masker rebuilds a list)."""
+    if isinstance(value, Mapping):
+        return dict((_plain(key), _plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
 def _named_locks(locks):
     """``[(source name, lock dict)]`` of the input, results unwrapped, hosts without a lock left out."""
+    locks = _plain(locks)
     if isinstance(locks, Mapping):
         pairs = sorted(locks.items(), key=lambda pair: str(pair[0]))
     elif isinstance(locks, (list, tuple)):
@@ -129,6 +140,7 @@ def _checked(name, lock):
 def _parsed_keep(keep):
     if keep is None or keep == '' or keep == {}:
         return None
+    keep = _plain(keep)
     if isinstance(keep, str):
         import yaml  # pylint: disable=import-outside-toplevel  # controller side: PyYAML comes with ansible-core
         try:
