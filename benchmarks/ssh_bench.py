@@ -104,7 +104,7 @@ def run(args, collections_path: pathlib.Path, cache_dir: pathlib.Path,
         % largest.label,
         drift_table,
         '',
-        '## Where the role\'s time goes (%s, the slowest tasks, each from its start to its end on all hosts, from the json callback)'
+        '## Where the role\'s time goes (%s: the slowest tasks, each from its start to its end on all hosts)'
         % ssh_summary.headline_basis(measured).label,
         ssh_summary.profile(samples[ssh_summary.headline_basis(measured), 'role']),
         '',

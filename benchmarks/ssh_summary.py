@@ -95,7 +95,7 @@ def headline(configs: Sequence[SshConfig], samples: Samples) -> Tuple[List[str],
 
 
 def profile(runs: Sequence[Sample], top: int = 10) -> str:
-    """The ``top`` tasks by median duration (a task runs on all hosts at once, forks allowing), and all tasks together."""
+    """The ``top`` tasks by median duration (a task runs on all hosts at once, forks allowing), and all tasks."""
     names = {name for sample in runs for name in sample.outcome.task_seconds}
     medians = {name: statistics.median(sample.outcome.task_seconds.get(name, 0.0) for sample in runs)
                for name in names}
