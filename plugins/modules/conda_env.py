@@ -97,7 +97,7 @@ options:
     type: dict
   explicit:
     description:
-      - The lines of an C(@EXPLICIT) lock (what O(file) or O(src) pass when they name one): the env is made to hold
+      - The lines of an C(@EXPLICIT) lock (what O(file) or O(src) pass when they name one); the env is made to hold
         exactly these builds, no more. A new env is one C(conda create --file <lock>) (no solve); an existing env is
         changed in place, never recreated, in at most two transactions, an explicit C(conda install --file) of the
         packages it does not hold exactly and a C(conda remove --force) of those the lock does not list (so no solve
@@ -108,7 +108,7 @@ options:
       - conda prints nothing for an explicit install and cannot dry-run one, so check mode and the diff are
         predicted from the lock and the env's records, and a real run reports what the records say afterwards
         (the same, or the task fails).
-      - Refused before conda runs, naming the line or package, with nothing changed: no C(@EXPLICIT) line, a line
+      - Refused before conda runs, naming the line or package, with nothing changed, are a lock with no C(@EXPLICIT) line, a line
         that is no package URL (a line cut short, a malformed hash), a relative path, a package listed twice,
         packages of more than one platform, no package at all, a lock for another platform than the env's
         (O(subdir), else the host's; C(noarch) fits all), a C(file://) package missing on the host or whose bytes
@@ -128,9 +128,9 @@ options:
         writes for the active env; conda 26.7 starts that file as a copy of the root's C(.condarc)), so conda keeps
         to it whenever the env is active, and this module runs every later transaction on the env with
         C(CONDA_SUBDIR) from that file, with or without this option.
-      - Idempotent: an env whose C(.condarc) records it runs nothing more. An existing env for another subdir (its
+      - Idempotent, an env whose C(.condarc) records it runs nothing more. An existing env for another subdir (its
         C(.condarc), else its packages) is refused, as is a subdir the host cannot run (V(osx-arm64) on an Intel
-        Mac: x86_64 cannot run arm64; any other OS's), before conda runs.
+        Mac, as x86_64 cannot run arm64; any other OS's), before conda runs.
       - Reported as RV(actions.subdir) when this run records it, and as a line of the diff.
     type: str
   pip:

@@ -46,8 +46,8 @@ def run(ansible, conda_root):
 @pytest.fixture
 def lock(ansible, conda_root, tmp_path, run):
     """A lock exported from a source env of python 3.9, numpy 1.19.2, toolz 0.11.2 (and pip)."""
-    made, _calls = run(name='source', **channel_args(conda_root, python='3.9',
-                                                      packages=['numpy=1.19.2', 'toolz=0.11.2']))
+    made, _calls = run(name='source', **channel_args(
+        conda_root, python='3.9', packages=['numpy=1.19.2', 'toolz=0.11.2']))
     assert made['changed'] is True, made
     path = tmp_path / 'source.lock.txt'
     exported = ansible.run_module('macfleet.conda.conda_export', {
@@ -84,8 +84,8 @@ def test_a_new_env_gets_exactly_the_locked_builds_in_one_create(run, conda_root,
 
 
 def test_a_drifted_env_is_brought_back_in_place_in_two_transactions(run, conda_root, lock):
-    made, _calls = run(name='drifted', **channel_args(conda_root, python='3.9',
-                                                       packages=['numpy=1.19.2', 'toolz=0.12.0', 'requests']))
+    made, _calls = run(name='drifted', **channel_args(
+        conda_root, python='3.9', packages=['numpy=1.19.2', 'toolz=0.12.0', 'requests']))
     assert made['changed'] is True, made
     prefix = conda_root.env_prefix('drifted')
     created_at = (prefix / 'conda-meta' / 'history').read_text().splitlines()[0]

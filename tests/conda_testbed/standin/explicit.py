@@ -28,7 +28,6 @@ import re
 import shutil
 import sys
 import tarfile
-import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -275,7 +274,7 @@ def config(ctx, args) -> int:
     root_rc = ctx.root / '.condarc'
     text = path.read_text() if path.is_file() else root_rc.read_text() if root_rc.is_file() else ''
     key, value = args.set
-    lines = [line for line in text.splitlines()]
+    lines = text.splitlines()
     setting = f'{key}: {value}'
     for index, line in enumerate(lines):
         if re.match(rf'^{re.escape(key)}\s*:', line):

@@ -57,8 +57,8 @@ def test_an_absolute_path_is_a_file_url_and_a_relative_one_is_refused():
     (LOCK + ['%s/noarch/toolz.tar.bz2' % CHANNEL], 'does not end in <channel>/<subdir>'),
     (LOCK + ['%s/nosuchdir/zlib-1.3-h0_0.conda' % CHANNEL], 'does not end in <channel>/<subdir>'),
     (LOCK + ['%s/noarch/toolz-0.11.2-pyh_0.conda' % CHANNEL], 'lists toolz twice .*line 6.*line 7'),
-    (LOCK + ['%s/osx-64/zlib-1.3-h0_0.conda' % CHANNEL], r'mixes platforms: zlib-1.3-h0_0 \(osx-64\), '
-                                                          r'python-3.11.7-hdf0ec26_0_cpython \(osx-arm64\)'),
+    (LOCK + ['%s/osx-64/zlib-1.3-h0_0.conda' % CHANNEL],
+     r'mixes platforms: zlib-1.3-h0_0 \(osx-64\), python-3.11.7-hdf0ec26_0_cpython \(osx-arm64\)'),
 ])
 def test_bad_locks_are_refused_naming_the_line_or_package(lines, message):
     with pytest.raises(LockError, match=message):
@@ -83,7 +83,7 @@ def test_a_lock_for_another_platform_is_refused_naming_its_packages():
 
 def test_the_plan_keeps_what_matches_replaces_what_differs_and_removes_what_is_not_listed():
     lock = parse_lock(LOCK)
-    python_url = LOCK[4].split('#')[0]
+    python_url = LOCK[4].split('#', maxsplit=1)[0]
     records = [record('python', '3.11.7', 'hdf0ec26_0_cpython', 'osx-arm64', python_url, md5=MD5),
                record('toolz', '0.11.2', 'pyhd8ed1ab_0', url='%s/noarch/toolz-0.11.2-pyhd8ed1ab_0.tar.bz2' % CHANNEL),
                record('zlib', '1.3', 'h0_0', 'osx-arm64')]
