@@ -329,9 +329,17 @@ class StateModule(object):
         variables = self.run.env_vars(self.prefix) if self.variables_ran else self.variables_before
         return pip, variables
 
+    def setting_changes(self):
+        """What a state method changed besides packages, pip and config vars: ``(actions, diff line)``,
+        e.g. ``({'subdir': 'osx-64'}, 'subdir: osx-64 (<env>/.condarc)\n')``; ``({}, '')`` by default."""
+        return {}, ''
+
     def finish(self):
         changed = (self.before is None) != (self.after is None) or transaction.changed(self.actions)
         actions = self.actions
+        settings, setting_line = self.setting_changes()
+        if settings:
+            changed, actions = True, dict(actions, **settings)
         pip, variables = ([], []), ({}, {})
         if self.converges_pip_and_variables:
             pip_after, variables_after = self._pip_and_variables_after()
@@ -342,4 +350,5 @@ class StateModule(object):
         result = dict(self.result, changed=changed, prefix=self.prefix, actions=actions)
         if changed:
             result['diff'] = transaction.diff(self.before or [], self.after or [], self.prefix, pip, variables)
+            result['diff']['after'] += setting_line
         self.run.exit(**result)

@@ -501,22 +501,10 @@ class CondaEnv(StateModule):
         if self.subdir_recorded and not self.module.check_mode:
             self.run.conda(self.run.runner.set_config, env_condarc(self.prefix), 'subdir', self.subdir_recorded)
 
-    def finish(self):
+    def setting_changes(self):
         if not self.subdir_recorded:
-            return super(CondaEnv, self).finish()
-        exit_json = self.run.exit
-        line = 'subdir: %s (%s)\n' % (self.subdir_recorded, env_condarc(self.prefix))
-
-        def exit_with_subdir(**result):
-            # finish() derives changed and diff from packages, pip and config vars; the .condarc is one more
-            result['changed'] = True
-            result['actions'] = dict(result.get('actions') or {}, subdir=self.subdir_recorded)
-            result.setdefault('diff', transaction.diff(self.before or [], self.after or [], self.prefix))
-            result['diff']['after'] += line
-            exit_json(**result)
-
-        self.run.exit = exit_with_subdir
-        return super(CondaEnv, self).finish()
+            return {}, ''
+        return {'subdir': self.subdir_recorded}, 'subdir: %s (%s)\n' % (self.subdir_recorded, env_condarc(self.prefix))
 
     # -- @EXPLICIT locks ----------------------------------------------------------------------------
     def _apply_lock(self, prefix, exists, subdir):
