@@ -13,8 +13,13 @@ Private to this collection (not a public API), as the leading underscore says.
 """
 from __future__ import annotations
 
+import base64
+import grp
+import hashlib
 import os
+import pwd
 import re
+import stat
 import time
 
 from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefix as prefix_reader
@@ -25,13 +30,15 @@ from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import KNOWN_SUBDIRS, SpecError
 from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
     EXCLUSIVE_SOURCES, EnvSpecError, declared_env, declared_variables, python_spec, variable_text)
-from ansible_collections.macfleet.conda.plugins.module_utils._export_render import channel_name, records_platform
+from ansible_collections.macfleet.conda.plugins.module_utils._export_render import (
+    channel_name, environment_spec, records_platform, render_environment, render_explicit)
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_plan import (
     PipPlan, PipRequest, environment_of, prune_names)
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import RequirementError
 
 ROOT_CONDARC_FILES = ('.condarc', 'condarc')
 _HISTORY_TIME = re.compile(r'^==>\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s*<==')
+_CONDA_RECORD = re.compile(r'^conda-(\d[^-]*)-[^-]+\.json$')
 STATES = ('present', 'absent')
 # The role's miniconda_environments item keys (roles/miniconda/meta/argument_specs.yml)
 ITEM_KEYS = ('name', 'state', 'python', 'packages', 'channels', 'override_channels', 'pip', 'variables',
@@ -59,6 +66,16 @@ def conda_version(root, root_records):
     record = next((rec for rec in root_records if rec.get('name') == 'conda'), None)
     if record is not None:
         return str(record.get('version'))
+    # records conda cannot load (a file of 0.1.0 in conda-meta/) do not stop `conda --version`: the
+    # record's file name still says which conda is there
+    try:
+        names = sorted(os.listdir(os.path.join(root, 'conda-meta')))
+    except OSError:
+        names = []
+    for entry in names:
+        match = _CONDA_RECORD.match(entry)
+        if match:
+            return match.group(1)
     lib = os.path.join(root, 'lib')
     try:
         pythons = sorted(entry for entry in os.listdir(lib) if entry.startswith('python'))
@@ -178,11 +195,13 @@ class EnvState(object):
         self.prefix = prefix
         self.error = None
         self.records, self.history, self.variables, self.distributions = [], '', {}, []
+        self.stored_variables = {}
         try:
             self.records = prefix_reader.read_records(prefix)
             self.history = prefix_reader.read_history(prefix)
-            self.variables = dict((name, variable_text(value))
-                                  for name, value in prefix_reader.read_env_vars(prefix).items())
+            # as conda stored them (an export keeps a number a number), and as text to compare
+            self.stored_variables = prefix_reader.read_env_vars(prefix)
+            self.variables = dict((name, variable_text(value)) for name, value in self.stored_variables.items())
         except prefix_reader.PrefixRecordError as exc:
             self.error = str(exc)
             return
@@ -319,18 +338,37 @@ def pip_texts(request):
             [requirement.original for requirement in request.requirements] + list(request.undecidable)]
 
 
-def declarations(items):
+def declarations(items, refused=None):
     """Declarations for ``items``; DeclarationError for the first one that cannot be read, or a name
-    declared twice."""
+    declared twice.
+
+    With ``refused`` (a dict), such an item is not an error: its message goes to ``refused`` under the
+    env's name and the item is left out (the caller reports that env as undecided; conda_env, which
+    the role runs for it, then fails with its own message).
+    """
     declared, names = [], {}
     for index, item in enumerate(items or []):
-        declaration = Declaration(index, item)
-        if declaration.name in names:
-            raise DeclarationError('%s: env %s is already declared by declared[%d]; declare each env once.'
-                                   % (declaration.where, declaration.name, names[declaration.name]))
+        try:
+            declaration = Declaration(index, item)
+            if declaration.name in names:
+                raise DeclarationError('%s: env %s is already declared by declared[%d]; declare each env once.'
+                                       % (declaration.where, declaration.name, names[declaration.name]))
+        except DeclarationError as exc:
+            name = item.get('name') if isinstance(item, dict) else None
+            if refused is None or not isinstance(name, str) or not name:
+                raise
+            refused['base' if name in conda_root.ROOT_NAMES else name] = str(exc)
+            continue
         names[declaration.name] = index
         declared.append(declaration)
-    return declared
+    # an env declared twice is undecided as a whole, its first item included
+    return [declaration for declaration in declared if declaration.name not in (refused or {})]
+
+
+def refused_verdict(message):
+    """The verdict of an env whose declaration cannot be read here: undecided, saying why."""
+    return {'declared_state': None, 'converged': False, 'unsatisfied': [], 'extraneous': [],
+            'undecided': ['the declaration (%s)' % message]}
 
 
 def verdict(declaration, state, is_root=False):
@@ -386,3 +424,173 @@ def _compare(declaration, state, is_root, result):
             result['extraneous'] += ['%s (pypi)' % name for name in names]
     if declared_vars is not None:
         result['extraneous'] += ['%s (env var)' % name for name in sorted(state.variables) if name not in declared_vars]
+
+
+# -- what the miniconda role manages -----------------------------------------------------------
+
+def render_export(name, records, fmt='environment', from_history=False, no_builds=False, history='',
+                  pip_packages=(), variables=None):
+    """``(content, spec)`` of conda_export for an env's records (and, for an environment.yml, its
+    history, pip packages and config vars as conda stored them); spec is None for an @EXPLICIT lock.
+
+    conda_export renders the same way from the same readers (its ``export()``); both call
+    _export_render, so they agree as long as they pass it the same reads.
+    """
+    if fmt == 'explicit':
+        return render_explicit(records, records_platform(records, conda_root.host_subdir() or 'noarch')), None
+    requested = None
+    if from_history:
+        requested = prefix_reader.requested_specs(history, [record['name'] for record in records])
+    spec = environment_spec(name, records, pip_packages, no_builds, requested, variables)
+    return render_environment(spec), spec
+
+
+def _account_name(lookup, number):
+    try:
+        return lookup(number)[0]
+    except KeyError:  # no name: compared as the number, which no declared name equals
+        return str(number)
+
+
+def _sha1(data):
+    return hashlib.sha1(data).hexdigest()  # nosec: the checksum copy compares, not a secret's digest
+
+
+def path_facts(path, content=False, block=None):
+    """What ``copy``, ``file`` and ``blockinfile`` compare at ``path``: ``exists``, ``type`` (file,
+    directory, other), ``owner``, ``group``, ``mode`` (``0644``), the sha1 ``checksum`` of a file
+    (what copy compares), with ``content`` its bytes as base64 (slurp's ``content``), and with
+    ``block`` (``{block, marker, marker_begin, marker_end}``) whether blockinfile would leave it as it is
+    (``block_holds``). Symlinks are followed, as those modules follow them."""
+    facts = {'path': path, 'exists': False, 'type': None, 'owner': None, 'group': None, 'mode': None,
+             'checksum': None}
+    if block is not None:
+        facts['block_holds'] = False
+    try:
+        info = os.stat(path)
+    except OSError:
+        return facts
+    kind = 'directory' if stat.S_ISDIR(info.st_mode) else 'file' if stat.S_ISREG(info.st_mode) else 'other'
+    facts.update(exists=True, type=kind, owner=_account_name(pwd.getpwuid, info.st_uid),
+                 group=_account_name(grp.getgrgid, info.st_gid), mode='%04o' % stat.S_IMODE(info.st_mode))
+    if kind != 'file':
+        return facts
+    try:
+        with open(path, 'rb') as stream:
+            data = stream.read()
+    except OSError:  # unreadable: nothing is known, so whoever writes it must look for themselves
+        return facts
+    facts['checksum'] = _sha1(data)
+    if content:
+        facts['content'] = base64.b64encode(data).decode('ascii')
+    if block is not None:
+        facts['block_holds'] = block_holds(data, **block)
+    return facts
+
+
+def block_holds(original, block, marker='# {mark} ANSIBLE MANAGED BLOCK', marker_begin='BEGIN', marker_end='END'):
+    """Whether ``ansible.builtin.blockinfile`` (state=present, insertafter=EOF, no added newlines) would
+    leave ``original`` (the file's bytes) unchanged: its own steps, replayed."""
+    linesep = os.linesep.encode()
+    marker0 = marker.replace('{mark}', marker_begin).encode('utf-8') + linesep
+    marker1 = marker.replace('{mark}', marker_end).encode('utf-8') + linesep
+    text = block.encode('utf-8')
+    if not text:
+        return False  # blockinfile would remove the block: never what the role asks
+    if not text.endswith(linesep):
+        text += linesep
+    blocklines = [marker0] + text.splitlines(True) + [marker1]
+    lines = original.splitlines(True)
+    first = last = None
+    for index, line in enumerate(lines):
+        if line == marker0:
+            first = index
+        if line == marker1:
+            last = index
+    if None in (first, last):
+        start = len(lines)
+    elif first < last:
+        lines[first:last + 1] = []
+        start = first
+    else:
+        lines[last:first + 1] = []
+        start = last
+    if start > 0 and not lines[start - 1].endswith(linesep):
+        lines[start - 1] += linesep
+    lines[start:start] = blocklines
+    return b''.join(lines) == original
+
+
+def owner_group(owner):
+    """The primary group of account ``owner`` (``id -gn``), None when there is no such account."""
+    try:
+        return _account_name(grp.getgrgid, pwd.getpwnam(owner).pw_gid)
+    except KeyError:
+        return None
+
+
+def base_verdict(specs, state):
+    """How far base (an EnvState, None when there is none) is from ``specs``, as conda_package
+    state=present decides: ``{converged, unsatisfied, undecided}``."""
+    result = {'converged': False, 'unsatisfied': [], 'undecided': []}
+    try:
+        parsed = parse_specs(specs)
+    except SpecError as exc:
+        result['undecided'].append('the specs (%s)' % exc)
+        return result
+    if state is None:
+        result['unsatisfied'] = [spec.original for spec in parsed]
+    elif state.error:
+        result['undecided'].append('base (its records cannot be read)')
+    else:
+        unsatisfied, undecided = split_by_verdict(parsed, state.records)
+        result['unsatisfied'] = [spec.original for spec in unsatisfied]
+        result['undecided'] = [spec.original for spec in undecided]
+    result['converged'] = not (result['unsatisfied'] or result['undecided'])
+    return result
+
+
+def _mode_text(mode):
+    """An octal mode as the role writes it (``"0644"``, ``0o644``) as ``0644``; None for a symbolic one."""
+    if isinstance(mode, int) and not isinstance(mode, bool):
+        return '%04o' % mode
+    if isinstance(mode, str) and re.match(r'^0?[0-7]{3,4}$', mode):
+        return '%04o' % int(mode, 8)
+    return None
+
+
+def export_verdict(export, state):
+    """Whether conda_export of ``export`` (its options: environment, dest, format, from_history,
+    no_builds, owner, group, mode) would leave its dest as it is, the env being ``state`` (an EnvState,
+    None when it does not exist): ``{dest, converged, reason}``, reason saying what differs."""
+    dest = export['dest']
+    result = {'environment': export['environment'], 'dest': dest, 'converged': False, 'reason': '',
+              'owner': None, 'group': None, 'mode': None}
+    if state is None or state.error:
+        result['reason'] = 'the env does not exist or cannot be read'
+        return result
+    fmt = export.get('format') or 'environment'
+    try:
+        content = render_export(export['environment'], state.records, fmt, bool(export.get('from_history')),
+                                bool(export.get('no_builds')), state.history,
+                                prefix_reader.pip_package_list(state.distributions), state.stored_variables)[0]
+    except Exception as exc:  # pylint: disable=broad-except  # conda_export says it in its own words
+        result['reason'] = 'the env cannot be exported: %s' % exc
+        return result
+    facts = path_facts(dest)
+    # the file's owner, group and mode too: a caller that learns the group later compares it itself
+    result.update((key, facts[key]) for key in ('owner', 'group', 'mode'))
+    wanted = dict((key, export.get(key)) for key in ('owner', 'group') if export.get(key))
+    if export.get('mode') is not None:
+        wanted['mode'] = _mode_text(export['mode'])
+    if facts['type'] != 'file':
+        result['reason'] = 'no file at dest'
+    elif facts['checksum'] != _sha1(content.encode('utf-8')):
+        result['reason'] = 'its content differs'
+    elif None in wanted.values():
+        result['reason'] = 'a symbolic mode (only the module applies it)'
+    else:
+        differing = sorted(key for key, value in wanted.items() if facts[key] != value)
+        result['reason'] = ', '.join('%s is %s, not %s' % (key, facts[key], wanted[key]) for key in differing)
+    result['converged'] = not result['reason']
+    return result

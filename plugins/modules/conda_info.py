@@ -43,6 +43,98 @@ options:
         twice, keys conda_env refuses together) fails the task, naming the item, before anything is read.
     type: list
     elements: dict
+  bad_declarations:
+    description:
+      - What an item of O(declared) that cannot be read does. V(fail) fails the task naming the item.
+      - V(undecided) reports that env with C(converged=false) and the reason in C(undecided), and reads the rest;
+        the miniconda role uses it, so such an item reaches M(macfleet.conda.conda_env), which fails with its own message.
+    type: str
+    choices: [fail, undecided]
+    default: fail
+  root:
+    description:
+      - The conda root to read (the miniconda role's prefix) instead of the one O(executable) or the usual search finds.
+      - Nothing fails when there is no conda there (a bare host, or an install that died half-way): C(root_exists)
+        and C(conda_executable) say so, C(envs) holds only the declared envs, as missing.
+    type: path
+  base_packages:
+    description:
+      - Match specs base must satisfy (the role's C(miniconda_base_packages)), decided as
+        M(macfleet.conda.conda_package) with C(state=present) decides them; the verdict is C(base_packages).
+    type: list
+    elements: str
+  exports:
+    description:
+      - Exports to compare with their files (the role's C(miniconda_export_dir)), each rendered as
+        M(macfleet.conda.conda_export) renders it from the env's files; the verdicts are C(exports).
+    type: list
+    elements: dict
+    suboptions:
+      environment:
+        description: Name of the env exported.
+        type: str
+        required: true
+      dest:
+        description: The file M(macfleet.conda.conda_export) writes.
+        type: path
+        required: true
+      format:
+        description: As M(macfleet.conda.conda_export)'s.
+        type: str
+        choices: [environment, explicit]
+        default: environment
+      from_history:
+        description: As M(macfleet.conda.conda_export)'s.
+        type: bool
+        default: false
+      no_builds:
+        description: As M(macfleet.conda.conda_export)'s.
+        type: bool
+        default: false
+      owner:
+        description: The owner the file must have (none compared when not given).
+        type: str
+      group:
+        description: The group the file must have (none compared when not given).
+        type: str
+      mode:
+        description: The octal mode the file must have (none compared when not given); a symbolic one is never converged.
+        type: raw
+  paths:
+    description:
+      - Files and folders whose state the caller compares with what it would write (the role's C(.condarc), its
+        record, the shell rc files, the prefix); their facts are C(paths).
+    type: list
+    elements: dict
+    suboptions:
+      path:
+        description: The file or folder.
+        type: path
+        required: true
+      content:
+        description: Also return the file's bytes (base64), as M(ansible.builtin.slurp) does. Only for small files.
+        type: bool
+        default: false
+      block:
+        description:
+          - The block M(ansible.builtin.blockinfile) would keep in the file (with O(paths[].marker),
+            O(paths[].marker_begin), O(paths[].marker_end), C(insertafter=EOF)); C(block_holds) says whether it is there as it would write it.
+        type: str
+      marker:
+        description: As M(ansible.builtin.blockinfile)'s.
+        type: str
+        default: "# {mark} ANSIBLE MANAGED BLOCK"
+      marker_begin:
+        description: As M(ansible.builtin.blockinfile)'s.
+        type: str
+        default: BEGIN
+      marker_end:
+        description: As M(ansible.builtin.blockinfile)'s.
+        type: str
+        default: END
+  owner:
+    description: An account whose primary group is returned as C(owner_group) (C(id -gn)).
+    type: str
 extends_documentation_fragment:
   - macfleet.conda.conda
 attributes:
@@ -119,6 +211,45 @@ condarc:
   returned: always
   type: str
   sample: "channels:\n  - https://********@conda.example.com/private\n"
+root_exists:
+  description: Whether the root is a conda env (C(conda-meta/history)); false on a bare host or a half-made install.
+  returned: always
+  type: bool
+  sample: true
+conda_executable:
+  description: The root's C(bin/conda) when it is an executable file, else null.
+  returned: always
+  type: str
+  sample: /opt/miniconda3/bin/conda
+base_packages:
+  description: How far base is from O(base_packages), with C(converged), C(unsatisfied) and C(undecided) as for an env.
+  returned: when O(base_packages) is given
+  type: dict
+  sample: {converged: false, unsatisfied: ["toolz=0.12.0"], undecided: []}
+exports:
+  description:
+    - One verdict per item of O(exports), in order, with its C(environment) and C(dest), C(converged) (the file
+      holds what M(macfleet.conda.conda_export) would write, with the given owner, group and mode), C(reason)
+      (what differs, empty when converged) and the file's C(owner), C(group) and C(mode) (null when there is none).
+  returned: when O(exports) is given
+  type: list
+  elements: dict
+  sample: [{environment: myenv, dest: /Users/builder/exports/myenv.yml, converged: true, reason: "",
+            owner: builder, group: staff, mode: "0644"}]
+paths:
+  description:
+    - Per item of O(paths), keyed by its path, C(exists), C(type) (C(file), C(directory), C(other)), C(owner),
+      C(group), C(mode) (C(0644)) and for a file its sha1 C(checksum) (what M(ansible.builtin.copy) compares); with
+      O(paths[].content) its C(content) (base64), with O(paths[].block) C(block_holds).
+  returned: when O(paths) is given
+  type: dict
+  sample: {/opt/miniconda3/.condarc: {exists: true, type: file, owner: builder, group: staff, mode: "0644",
+           checksum: 3f786850e387550fdab836ed7e6dc881de23001b}}
+owner_group:
+  description: The primary group of O(owner); null when there is no such account.
+  returned: when O(owner) is given
+  type: str
+  sample: staff
 envs:
   description:
     - The envs, keyed by name (C(base) for the root). An env that C(conda -n) cannot reach by a name (outside
@@ -205,8 +336,9 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefix as prefix_reader
 from ansible_collections.macfleet.conda.plugins.module_utils import _fleet_state as fleet
-from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text, secrets_in
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask, mask_text, secrets_in
 from ansible_collections.macfleet.conda.plugins.module_utils._module_run import EXECUTABLE_OPTION, ModuleRun
 
 
@@ -221,34 +353,96 @@ def _declared_secrets(items):
     return secrets_in(texts)
 
 
+PATH_OPTIONS = dict(
+    path=dict(type='path', required=True),
+    content=dict(type='bool', default=False),
+    block=dict(type='str'),
+    marker=dict(type='str', default='# {mark} ANSIBLE MANAGED BLOCK'),
+    marker_begin=dict(type='str', default='BEGIN'),
+    marker_end=dict(type='str', default='END'),
+)
+EXPORT_OPTIONS = dict(
+    environment=dict(type='str', required=True),
+    dest=dict(type='path', required=True),
+    format=dict(type='str', choices=['environment', 'explicit'], default='environment'),
+    from_history=dict(type='bool', default=False),
+    no_builds=dict(type='bool', default=False),
+    owner=dict(type='str'),
+    group=dict(type='str'),
+    mode=dict(type='raw'),
+)
+
+
+def _paths(items):
+    facts = {}
+    for item in items:
+        block = None
+        if item['block'] is not None:
+            block = dict((key, item[key]) for key in ('block', 'marker', 'marker_begin', 'marker_end'))
+        facts[item['path']] = fleet.path_facts(item['path'], content=item['content'], block=block)
+    return facts
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             declared=dict(type='list', elements='dict'),
+            bad_declarations=dict(type='str', choices=['fail', 'undecided'], default='fail'),
+            root=dict(type='path'),
+            base_packages=dict(type='list', elements='str'),
+            exports=dict(type='list', elements='dict', options=EXPORT_OPTIONS),
+            paths=dict(type='list', elements='dict', options=PATH_OPTIONS),
+            owner=dict(type='str'),
             **EXECUTABLE_OPTION
         ),
+        mutually_exclusive=[('root', 'executable')],
         supports_check_mode=True,
     )
-    module.no_log_values.update(_declared_secrets(module.params['declared']))
+    params = module.params
+    module.no_log_values.update(_declared_secrets(params['declared']))
+    refused = {} if params['bad_declarations'] == 'undecided' else None
     try:
-        declared = fleet.declarations(module.params['declared'])
+        declared = fleet.declarations(params['declared'], refused)
     except fleet.DeclarationError as exc:
         module.fail_json(msg=mask_text(' '.join(str(exc).split())))
-    run = ModuleRun(module)
-    root = os.path.normpath(run.root)
-    home = run.home()
-    found, warnings = fleet.known_envs(root, home, os.environ)
+    if params['root']:
+        # the role's prefix: a bare host or a half-made install is an answer, not a failure
+        run, root, home = None, os.path.normpath(params['root']), ModuleRun.home()
+    else:
+        run = ModuleRun(module)
+        root, home = os.path.normpath(run.root), run.home()
+    root_exists = prefix_reader.is_env(root)
+    # (without root, the root is conda's own: listed as it always was)
+    found, warnings = fleet.known_envs(root, home, os.environ) if root_exists or not params['root'] else ([], [])
     states = dict((key, fleet.EnvState(prefix, conda_too=bool(declared))) for key, prefix in found)
     envs = dict((key, state.report()) for key, state in states.items())
     for declaration in declared:
         state = states.get(declaration.name)
         envs.setdefault(declaration.name, fleet.missing_report()).update(
             fleet.verdict(declaration, state, is_root=declaration.name == 'base'))
+    for name, message in (refused or {}).items():
+        envs.setdefault(name, fleet.missing_report()).update(fleet.refused_verdict(mask_text(message)))
     for warning in warnings:
         module.warn(mask_text(warning))
-    base = states['base']
-    run.exit(changed=False, root_prefix=root, conda_version=fleet.conda_version(root, base.records),
-             platform=fleet.root_platform(base.records, os.environ), condarc=fleet.read_condarc(root)[1], envs=envs)
+    base = states.get('base')
+    conda = os.path.join(root, 'bin', 'conda')
+    result = dict(changed=False, root_prefix=root, root_exists=root_exists,
+                  conda_executable=conda if os.path.isfile(conda) and os.access(conda, os.X_OK) else None,
+                  conda_version=fleet.conda_version(root, base.records if base else []),
+                  platform=fleet.root_platform(base.records if base else [], os.environ),
+                  condarc=fleet.read_condarc(root)[1], envs=envs)
+    if params['base_packages'] is not None:
+        result['base_packages'] = fleet.base_verdict(params['base_packages'], base)
+    if params['exports'] is not None:
+        result['exports'] = [fleet.export_verdict(export, states.get(export['environment']))
+                             for export in params['exports']]
+    if params['paths'] is not None:
+        result['paths'] = _paths(params['paths'])
+    if params['owner']:
+        result['owner_group'] = fleet.owner_group(params['owner'])
+    if run is None:
+        module.exit_json(**mask(result))
+    run.exit(**result)
 
 
 if __name__ == '__main__':
