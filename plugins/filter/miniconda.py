@@ -12,11 +12,14 @@ of its own name beside this one (``ansible-doc -t filter macfleet.conda.minicond
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
+
+import yaml
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -72,6 +75,21 @@ DISTRIBUTIONS = {
 
 # Where the CA bundle given by miniconda_ca_bundle_src goes, under the prefix.
 CA_BUNDLE = 'ssl/macfleet-ca-bundle.pem'
+# The block `conda init <shell>` writes between these markers: conda recognises it as its own, and a
+# rerun compares text instead of spawning conda.
+SHELL_MARKER = {'marker': '# {mark} conda initialize {mark}', 'marker_begin': '>>>', 'marker_end': '<<<'}
+SHELL_BLOCK = """# !! Contents within this block are managed by 'conda init' !!
+__conda_setup="$('{conda}' 'shell.{shell}' 'hook' 2> /dev/null)"
+if [ $? -eq 0 ]; then
+    eval "$__conda_setup"
+else
+    if [ -f "{prefix}/etc/profile.d/conda.sh" ]; then
+        . "{prefix}/etc/profile.d/conda.sh"
+    else
+        export PATH="{prefix}/bin:$PATH"
+    fi
+fi
+unset __conda_setup"""
 _CONDA_VERSION = re.compile(r'conda \d')
 
 
@@ -221,6 +239,136 @@ def miniconda_condarc(prefix, channels=None, channel_priority='', proxy_servers=
     return {'content': content, 'ca_bundle': ca_bundle, 'secret': secret}
 
 
+def miniconda_shell_blocks(platform, home):
+    """One ``{path, block, marker, marker_begin, marker_end}`` per shell to initialise (blockinfile's
+    options, and an item of conda_info's ``paths``, which says whether the file already holds it)."""
+    return [dict(SHELL_MARKER, path='%s/%s' % (home, platform['shell_rc_files'][shell]),
+                 block=SHELL_BLOCK.format(conda=platform['conda'], prefix=platform['prefix'], shell=shell))
+            for shell in platform['shells']]
+
+
+def miniconda_declared(environments, texts=None):
+    """``miniconda_environments`` as conda_info's ``declared``: each ``src`` item's environment.yml
+    (``texts``, the controller files in the order of the src items) given as its ``spec``, so that it
+    is decided as conda_env (whose action reads the same file) decides it. An item whose file could
+    not be read or parsed is left as it is: conda_info calls it undecided and its conda_env task runs
+    and says why."""
+    items = list(environments or [])
+    sources = [index for index, item in enumerate(items) if isinstance(item, Mapping) and item.get('src')]
+    texts = list(texts or [])
+    if len(texts) != len(sources):  # a file the lookup could not read: none is matched to a wrong item
+        return items
+    for index, text in zip(sources, texts):
+        try:
+            spec = yaml.safe_load(text)
+        except yaml.YAMLError:
+            continue
+        if isinstance(spec, dict):
+            item = dict((key, value) for key, value in items[index].items() if key != 'src')
+            item['spec'] = spec
+            items[index] = item
+    return items
+
+
+def miniconda_exports(environments, export_dir, export_format='environment', from_history=False, no_builds=False,
+                      owner='', group=''):
+    """The conda_export options of each present environment's export into ``export_dir`` (none when
+    it is empty): ``<name>.yml``, or ``<name>.txt`` for an @EXPLICIT lock, owner's, mode 0644."""
+    if not export_dir:
+        return []
+    suffix = 'txt' if export_format == 'explicit' else 'yml'
+    return [{'environment': item['name'], 'dest': '%s/%s.%s' % (export_dir, item['name'], suffix), 'format': export_format,
+             'from_history': boolean(from_history, strict=False), 'no_builds': boolean(no_builds, strict=False),
+             'owner': owner, 'group': group, 'mode': '0644'}
+            for item in environments or [] if (item.get('state') or 'present') == 'present']
+
+
+def miniconda_inspected(info, installer='', record='', legacy_record=''):
+    """miniconda_install_action's decision, and whether a 0.1.0 record is there, from one conda_info
+    run (``root``, ``paths`` holding the prefix and both records with their content).
+
+    A healthy install is an executable ``bin/conda`` with a conda record: what ``conda --version``
+    answering ``conda <version>`` shows, read instead of run. 0.1.0's record stands for the role's
+    while it is still in conda-meta/ (its move keeps it byte for byte)."""
+    paths = info.get('paths') or {}
+    prefix = paths.get(info.get('root_prefix')) or {}
+    version = info.get('conda_version')
+    healthy = bool(info.get('conda_executable')) and bool(version)
+    legacy = paths.get(legacy_record) or {}
+    kept = paths.get(record) or {}
+    found = kept if kept.get('content') is not None else legacy
+    decision = miniconda_install_action(
+        {'stat': {'exists': bool(prefix.get('exists'))}},
+        conda_version={'rc': 0 if healthy else 1, 'stdout': 'conda %s' % version if healthy else ''},
+        record={'content': found['content']} if found.get('content') is not None else None,
+        installer=installer)
+    decision['legacy_record'] = bool(legacy.get('exists'))
+    return decision
+
+
+def _holds(facts, kind, checksum=None, **attributes):
+    facts = facts or {}
+    if facts.get('type') != kind or (checksum is not None and facts.get('checksum') != checksum):
+        return False
+    return all(facts.get(key) == value for key, value in attributes.items())
+
+
+def _sha1(text):
+    return hashlib.sha1(text.encode('utf-8')).hexdigest()
+
+
+def miniconda_plan(info, found, owner='', group='', condarc='', ca_bundle=None, record=None,
+                   tos_channels=None, shells=None, environments=None, base_packages=None, export_dir='',
+                   exports=None):
+    """Which of the role's tasks have something to do on a host, from its one conda_info run.
+
+    ``condarc`` is the text the role writes to the root .condarc, ``ca_bundle`` ``{path, checksum}``
+    of the CA bundle it copies (or none), ``record`` the text of its record when a run rewrites it
+    (terms of service), ``tos_channels`` the channels whose terms it accepts, ``shells`` the blocks
+    of miniconda_shell_blocks, ``environments`` the declared items (``miniconda_declared``),
+    ``export_dir`` and ``exports`` (conda_info's ``exports`` items) what it exports.
+
+    A task's target is taken as holding only when conda_info read exactly what that task would write
+    (content as copy compares it, owner, group, mode; a block as blockinfile would leave it; an env
+    converged as conda_env decides): anything else runs its task, which decides as it always did.
+    When the install or its .condarc is about to change, or a 0.1.0 record still breaks the root,
+    the envs' verdicts read before are not trusted (``fast`` is false) and every env task runs.
+    """
+    paths = info.get('paths') or {}
+    prefix = info.get('root_prefix')
+    files = {'owner': owner, 'group': group, 'mode': '0644'}
+    folders = {'owner': owner, 'group': group, 'mode': '0755'}
+    plan = {
+        'prefix': found['action'] != 'none' or not _holds(paths.get(prefix), 'directory', **folders),
+        'condarc': not _holds(paths.get(prefix + '/.condarc'), 'file', _sha1(condarc), **files),
+        'ca_bundle': bool(ca_bundle) and not _holds(paths.get(ca_bundle['path']), 'file', ca_bundle['checksum'],
+                                                    **files),
+        'tos_channels': [channel for channel in tos_channels or [] if channel not in found['tos_accepted']],
+    }
+    plan['fast'] = found['action'] == 'none' and not plan['condarc'] and not found['legacy_record']
+    plan['record'] = record is not None and not (
+        _holds(paths.get(record['path']), 'file', _sha1(record['text']), **files)
+        and _holds(paths.get(os.path.dirname(record['path'])), 'directory', **folders))
+    plan['shells'] = [block for block in shells or []
+                      if not (_holds(paths.get(block['path']), 'file', owner=owner, mode='0644')
+                              and paths[block['path']].get('block_holds'))]
+    envs = info.get('envs') or {}
+
+    def converged(item):
+        return plan['fast'] and bool((envs.get('base' if item['name'] == 'root' else item['name']) or {}).get('converged'))
+    plan['base'] = bool(base_packages) and not (plan['fast'] and (info.get('base_packages') or {}).get('converged'))
+    plan['environments'] = [item for item in environments or [] if not converged(item)]
+    pending = set(item['name'] for item in plan['environments'])
+    plan['export_dir'] = bool(export_dir) and not (plan['fast'] and _holds(paths.get(export_dir), 'directory',
+                                                                           **folders))
+    verdicts = dict((verdict['dest'], verdict) for verdict in info.get('exports') or [])
+    plan['exports'] = [export for export in exports or [] if not (
+        plan['fast'] and export['environment'] not in pending
+        and (verdicts.get(export['dest']) or {}).get('converged')
+        and verdicts[export['dest']].get('group') == group)]
+    return plan
+
+
 class FilterModule:
     """The miniconda role's decisions."""
 
@@ -231,4 +379,9 @@ class FilterModule:
             'miniconda_installer': miniconda_installer,
             'miniconda_install_action': miniconda_install_action,
             'miniconda_condarc': miniconda_condarc,
+            'miniconda_shell_blocks': miniconda_shell_blocks,
+            'miniconda_declared': miniconda_declared,
+            'miniconda_exports': miniconda_exports,
+            'miniconda_inspected': miniconda_inspected,
+            'miniconda_plan': miniconda_plan,
         }

@@ -23,9 +23,13 @@ from conda_testbed.installer import build_installer, given_installer
 from conda_testbed.playbook_runner import AnsibleRunner
 from conda_testbed.serve import serve_directory
 
+
 OLD, NEW = '24.7.1-0', '24.9.2-0'
 TASK = 'macfleet.conda.miniconda : %s'
 PLAY = [{'hosts': 'localhost', 'gather_facts': False, 'roles': [{'role': 'macfleet.conda.miniconda'}]}]
+# The role's own fact gathering (the play gathers none) and its one conda_info run.
+CONVERGED_RUNS = [TASK % 'Gather the platform facts the role needs',
+                  TASK % 'Read the install, its environments and the files the role manages']
 
 
 needs_two_builds = pytest.mark.skipif(
@@ -66,7 +70,7 @@ def role(tmp_path, served, channel_url, pip_env):
     (tmp_path / 'inventory.ini').write_text(
         'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
 
-    def run(version: str, check: bool = False, **variables):
+    def run(version: str, check: bool = False, env: dict | None = None, **variables):
         extra = {
             'miniconda_version': version,
             'miniconda_mirror_url': base_url,
@@ -78,7 +82,7 @@ def role(tmp_path, served, channel_url, pip_env):
         if REAL_INSTALLER:
             # Every conda has the classic solver; a conda built from source has no libmamba.
             extra['miniconda_condarc_extra'] = {'solver': 'classic'}
-        return runner.run_playbook(PLAY, check=check, extra_vars=dict(extra, **variables))
+        return runner.run_playbook(PLAY, check=check, extra_vars=dict(extra, **variables), env=env)
     return run
 
 
@@ -155,3 +159,113 @@ def test_a_new_pinned_installer_updates_in_place_and_keeps_envs(role, tmp_path):
     again = role(NEW, check=True)
     assert again.rc == 0, again.stderr
     assert again.changed == 0, [task for task, res in again.tasks if res.get('changed')]
+
+
+def module_runs(tmp_path, run, *args, **kwargs):
+    """``(result, [(task, changed)])``: a role run and the tasks that ran a module on the host
+    (conda_testbed/callback_plugins/testbed_module_runs.py)."""
+    log = tmp_path / 'module-runs.json'
+    log.unlink(missing_ok=True)
+    result = run(*args, env={'ANSIBLE_CALLBACKS_ENABLED': 'testbed_module_runs', 'TESTBED_MODULE_RUNS': str(log)},
+                 **kwargs)
+    assert result.rc == 0, result.stdout[-3000:]
+    runs = json.loads(log.read_text())
+    assert set(runs) <= {'localhost'}, runs  # nothing delegated
+    return result, [(entry['task'], entry['changed']) for entry in runs.get('localhost', [])]
+
+
+def test_a_converged_host_costs_two_module_runs_and_a_drifting_env_its_own_task(role, tmp_path, first):
+    home = tmp_path / 'home'
+    wanted = {'miniconda_base_packages': ['toolz'], 'miniconda_shell_init': True,
+              'miniconda_owner_home': str(home), 'miniconda_export_dir': str(tmp_path / 'exports'),
+              'miniconda_environments': [{'name': 'e%d' % index, 'packages': ['toolz=0.12.0']} for index in range(4)]
+              + [{'name': 'e4', 'python': '3.9', 'variables': {'E4': 'on'}}]}
+    installed = role(first, **wanted)
+    assert installed.rc == 0, installed.stdout[-3000:]
+    assert installed.changed > 0
+
+    again, ran = module_runs(tmp_path, role, first, **wanted)
+    assert again.changed == 0
+    assert ran == [(task, False) for task in CONVERGED_RUNS]
+    checked, ran = module_runs(tmp_path, role, first, check=True, **wanted)
+    assert checked.changed == 0
+    assert ran == [(task, False) for task in CONVERGED_RUNS]
+
+    # e2 drifts from its declaration: its conda_env runs, then its export, and nothing else
+    drifting = dict(wanted, miniconda_environments=[dict(item, packages=['toolz=0.11.2']) if item['name'] == 'e2'
+                                                    else item for item in wanted['miniconda_environments']])
+    export = tmp_path / 'exports' / 'e2.yml'
+    exported = export.read_text()
+    checked, ran = module_runs(tmp_path, role, first, check=True, **drifting)
+    assert ran == [(task, False) for task in CONVERGED_RUNS] + [
+        (TASK % 'Converge the environments', True), (TASK % 'Export the environments', False)]
+    predicted = checked.result(TASK % 'Converge the environments')['results']
+    assert [item['item']['name'] for item in predicted] == ['e2']
+    assert any('toolz' in line and '0.11.2' in line for line in predicted[0]['diff']['after'].splitlines())
+    assert export.read_text() == exported and list((tmp_path / 'miniconda3' / 'envs' / 'e2' / 'conda-meta').glob(
+        'toolz-0.12.0-*.json'))
+
+    converged, ran = module_runs(tmp_path, role, first, **drifting)
+    assert ran == [(task, False) for task in CONVERGED_RUNS] + [
+        (TASK % 'Converge the environments', True), (TASK % 'Export the environments', True)]
+    assert '0.11.2' in export.read_text()
+    again, ran = module_runs(tmp_path, role, first, **drifting)
+    assert again.changed == 0 and ran == [(task, False) for task in CONVERGED_RUNS]
+
+    # a file the role manages that no longer holds what it writes runs that task only
+    rc_file = home / '.bashrc'
+    rc_file.write_text(rc_file.read_text() + '# the owner\'s own line\n')
+    kept, ran = module_runs(tmp_path, role, first, **drifting)
+    assert kept.changed == 0 and ran == [(task, False) for task in CONVERGED_RUNS]  # blockinfile would keep it
+    rc_file.write_text(rc_file.read_text().replace('eval', 'evil'))
+    (tmp_path / 'exports' / 'e0.yml').chmod(0o600)
+    mended, ran = module_runs(tmp_path, role, first, **drifting)
+    assert ran == [(task, False) for task in CONVERGED_RUNS] + [
+        (TASK % "Add conda's initialize block to the owner's shell rc files", True),
+        (TASK % 'Export the environments', True)]
+    assert 'evil' not in rc_file.read_text() and (tmp_path / 'exports' / 'e0.yml').stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize('keywords', [{'strategy': 'free'}, {'serial': 1}], ids=['strategy-free', 'serial-1'])
+def test_hosts_at_different_tasks_each_get_the_controller_download(tmp_path, served, channel_url, keywords):
+    """Three hosts (local aliases, each its own prefix and HOME) fetch the installer through the
+    controller's cache although no task has them all at the same point."""
+    base_url, checksums, first = served
+    hosts = ['h1', 'h2', 'h3']
+    # h3 needs another installer (as an Intel Mac among Apple silicon ones would), when two are served
+    versions = {'h1': first, 'h2': first, 'h3': first if REAL_INSTALLER else NEW}
+    lines = []
+    for host in hosts:
+        (tmp_path / host / 'home').mkdir(parents=True)
+        lines.append('%s ansible_connection=local ansible_python_interpreter=%s miniconda_prefix=%s testbed_home=%s '
+                     'miniconda_version=%s' % (host, sys.executable, tmp_path / host / 'miniconda3',
+                                               tmp_path / host / 'home', versions[host]))
+    (tmp_path / 'inventory.ini').write_text('\n'.join(lines) + '\n')
+    runner = AnsibleRunner(COLLECTIONS, tmp_path, env={'ANSIBLE_PIPELINING': '1', 'ANSIBLE_FORKS': '3'})
+    cache = tmp_path / 'controller-cache'
+    play = [dict({'hosts': 'all', 'gather_facts': False, 'environment': {'HOME': '{{ testbed_home }}'},
+                  'roles': [{'role': 'macfleet.conda.miniconda'}]}, **keywords)]
+    extra = {'miniconda_mirror_url': base_url, 'miniconda_sha256': checksums, 'miniconda_owner': getpass.getuser(), 'miniconda_channels': [REAL_CHANNEL or channel_url],
+             'miniconda_download_on_controller': True, 'miniconda_controller_cache_dir': str(cache),
+             'miniconda_environments': [{'name': 'tools', 'packages': ['toolz=0.12.0']}]}
+    if REAL_INSTALLER:
+        extra['miniconda_condarc_extra'] = {'solver': 'classic'}
+    log = tmp_path / 'module-runs.json'
+    # (the testbed_json report files a result under the last task started, which under strategy free
+    # is another host's: the module runs callback files each under its own task)
+    installed = runner.run_playbook(play, extra_vars=extra, env={
+        'ANSIBLE_CALLBACKS_ENABLED': 'testbed_module_runs', 'TESTBED_MODULE_RUNS': str(log)})
+    assert installed.rc == 0, installed.stdout[-3000:]
+    names = dict((host, 'Miniconda3-%s-Linux-x86_64.sh' % versions[host]) for host in hosts)
+    assert sorted(path.name for path in cache.iterdir()) == sorted(set(names.values()))
+    for host in hosts:
+        prefix = tmp_path / host / 'miniconda3'
+        assert recorded_installer(prefix) == names[host]
+        assert list((prefix / 'envs' / 'tools' / 'conda-meta').glob('toolz-0.12.0-*.json'))
+    downloads = dict((host.split(' ')[0], run['changed']) for host, runs in json.loads(log.read_text()).items()
+                     for run in runs if run['action'] == 'ansible.builtin.get_url')
+    assert sorted(downloads) == hosts
+    # one download per installer; the other hosts found it there, verified
+    assert list(downloads.values()).count(True) == len(set(names.values()))
+    again = runner.run_playbook(play, extra_vars=extra)
+    assert again.rc == 0 and sum(stats['changed'] for stats in again.stats.values()) == 0, again.stdout[-3000:]
