@@ -54,7 +54,7 @@ options:
   root:
     description:
       - The conda root to read (the miniconda role's prefix) instead of the one O(executable) or the usual search finds.
-      - Nothing fails when there is no conda there (a bare host, or an install that died half-way): C(root_exists)
+      - Nothing fails when there is no conda there (a bare host, or an install that died half-way). C(root_exists)
         and C(conda_executable) say so, C(envs) holds only the declared envs, as missing.
     type: path
   base_packages:

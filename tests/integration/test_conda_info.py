@@ -146,3 +146,64 @@ def test_bad_declarations_fail_clearly_before_anything_is_read(runner, conda_roo
                              'file, src, spec, prune, update_all).')
     assert SECRET not in str(result)
     assert conda_root.calls() == []
+
+
+BLOCK_TEXTS = {
+    'alone': '# >>> conda initialize >>>\n{block}\n# <<< conda initialize <<<\n',
+    'among': 'alias ll="ls -l"\n# >>> conda initialize >>>\n{block}\n# <<< conda initialize <<<\nexport EDITOR=vi\n',
+    'edited': '# >>> conda initialize >>>\n{block} # edited\n# <<< conda initialize <<<\n',
+    'no-newline': '# >>> conda initialize >>>\n{block}\n# <<< conda initialize <<<',
+    'twice': '# >>> conda initialize >>>\n{block}\n# <<< conda initialize <<<\n' * 2,
+    'swapped': '# <<< conda initialize <<<\n{block}\n# >>> conda initialize >>>\n',
+    'only-begin': '# >>> conda initialize >>>\n{block}\n',
+    'none': 'export EDITOR=vi',
+}
+
+
+def test_block_holds_is_what_blockinfile_decides(runner, tmp_path):
+    """conda_info's block_holds against blockinfile's own check mode, file by file."""
+    block = 'export PATH="/opt/miniconda3/bin:$PATH"'
+    markers = {'marker': '# {mark} conda initialize {mark}', 'marker_begin': '>>>', 'marker_end': '<<<'}
+    files = {}
+    for name, text in BLOCK_TEXTS.items():
+        files[name] = tmp_path / ('%s.rc' % name)
+        files[name].write_text(text.format(block=block))
+    play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {'name': 'blockinfile', 'ansible.builtin.blockinfile': dict(markers, path='{{ item }}', block=block),
+         'loop': [str(path) for path in files.values()], 'check_mode': True},
+        {'name': 'info', MODULE: {'root': str(tmp_path / 'no-root'),
+                                  'paths': [dict(markers, path=str(path), block=block) for path in files.values()]}},
+    ]}]
+    result = runner.run_playbook(play)
+    assert result.rc == 0, result.stdout[-3000:]
+    changed = dict((item['item'], item['changed']) for item in result.result('blockinfile')['results'])
+    info = result.result('info')
+    holds = dict((path, facts['block_holds']) for path, facts in info['paths'].items())
+    assert holds == dict((path, not was_changed) for path, was_changed in changed.items())
+    assert sorted(name for name, path in files.items() if holds[str(path)]) == ['alone', 'among', 'twice']
+    # a root with nothing in it is an answer, not a failure: the role asks so on a bare host
+    assert info['root_exists'] is False and info['conda_executable'] is None and info['envs'] == {}
+
+
+def test_the_role_options_decide_as_the_modules_do(runner, conda_root, tmp_path):
+    """base_packages as conda_package, exports as conda_export, each checked against the module's own run."""
+    made = runner.run_module('macfleet.conda.conda_env', channel_args(conda_root, name='tools', packages=['toolz=0.12.0']))
+    assert made['changed'] is True, made
+    dest = tmp_path / 'tools.yml'
+    owner = subprocess.run(['id', '-un'], capture_output=True, text=True, check=True).stdout.strip()
+    export = {'environment': 'tools', 'dest': str(dest), 'owner': owner, 'mode': '0644'}
+    args = {'executable': str(conda_root.conda), 'base_packages': ['conda', 'numpy=1.19.2'], 'exports': [export],
+            'owner': owner}
+    before = runner.run_module(MODULE, args)
+    assert before['exports'][0]['converged'] is False and before['exports'][0]['reason'] == 'no file at dest'
+    assert before['base_packages']['unsatisfied'] == ['numpy=1.19.2']
+    assert before['owner_group']
+    written = runner.run_module('macfleet.conda.conda_export', dict(export, executable=str(conda_root.conda)))
+    assert written['changed'] is True, written
+    after = runner.run_module(MODULE, args)
+    assert after['exports'][0]['converged'] is True, after['exports']
+    again = runner.run_module('macfleet.conda.conda_export', dict(export, executable=str(conda_root.conda)))
+    assert again['changed'] is False
+    dest.chmod(0o600)
+    assert runner.run_module(MODULE, args)['exports'][0]['reason'] == 'mode is 0600, not 0644'
+    assert runner.run_module(MODULE, dict(args, base_packages=['conda']))['base_packages']['converged'] is True

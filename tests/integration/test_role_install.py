@@ -192,8 +192,9 @@ def test_a_converged_host_costs_two_module_runs_and_a_drifting_env_its_own_task(
     assert ran == [(task, False) for task in CONVERGED_RUNS]
 
     # e2 drifts from its declaration: its conda_env runs, then its export, and nothing else
-    drifting = dict(wanted, miniconda_environments=[dict(item, packages=['toolz=0.11.2']) if item['name'] == 'e2'
-                                                    else item for item in wanted['miniconda_environments']])
+    drifting = dict(wanted)
+    drifting['miniconda_environments'] = [dict(item, packages=['toolz=0.11.2']) if item['name'] == 'e2' else item
+                                          for item in wanted['miniconda_environments']]
     export = tmp_path / 'exports' / 'e2.yml'
     exported = export.read_text()
     checked, ran = module_runs(tmp_path, role, first, check=True, **drifting)
@@ -245,7 +246,8 @@ def test_hosts_at_different_tasks_each_get_the_controller_download(tmp_path, ser
     cache = tmp_path / 'controller-cache'
     play = [dict({'hosts': 'all', 'gather_facts': False, 'environment': {'HOME': '{{ testbed_home }}'},
                   'roles': [{'role': 'macfleet.conda.miniconda'}]}, **keywords)]
-    extra = {'miniconda_mirror_url': base_url, 'miniconda_sha256': checksums, 'miniconda_owner': getpass.getuser(), 'miniconda_channels': [REAL_CHANNEL or channel_url],
+    extra = {'miniconda_mirror_url': base_url, 'miniconda_sha256': checksums, 'miniconda_owner': getpass.getuser(),
+             'miniconda_channels': [REAL_CHANNEL or channel_url],
              'miniconda_download_on_controller': True, 'miniconda_controller_cache_dir': str(cache),
              'miniconda_environments': [{'name': 'tools', 'packages': ['toolz=0.12.0']}]}
     if REAL_INSTALLER:

@@ -1,6 +1,7 @@
 """_fleet_state: an installation read in one pass, and each env's distance from a role declaration."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -242,3 +243,85 @@ def test_bad_declarations_fail_naming_the_item(items, fragment):
     assert fragment in str(raised.value)
     assert str(raised.value).count('declared[') == 1 + ('already declared' in fragment)
     assert 'nothing was changed' not in str(raised.value).lower()
+
+
+# -- what the miniconda role manages -----------------------------------------------------------
+
+MARKERS = {'marker': '# {mark} conda initialize {mark}', 'marker_begin': '>>>', 'marker_end': '<<<'}
+BLOCK = 'export PATH="/opt/miniconda3/bin:$PATH"'
+WRITTEN = '# >>> conda initialize >>>\n%s\n# <<< conda initialize <<<\n' % BLOCK
+
+
+@pytest.mark.parametrize('text, holds', [
+    (WRITTEN, True),
+    ('alias ll="ls -l"\n' + WRITTEN + 'export EDITOR=vi\n', True),       # where the owner put it, kept
+    (WRITTEN.replace('/opt', '/usr/local'), False),                         # another prefix
+    (WRITTEN.rstrip('\n'), False),                                          # blockinfile adds the newline
+    ('export EDITOR=vi', False),                                            # appended after a line without newline
+    ('', False),
+    (WRITTEN + WRITTEN, True),                          # blockinfile rewrites the last one, the same: unchanged
+    ('# <<< conda initialize <<<\n%s\n# >>> conda initialize >>>\n' % BLOCK, False),  # markers swapped
+], ids=['alone', 'among-lines', 'other-block', 'no-final-newline', 'missing', 'empty', 'twice', 'swapped'])
+def test_block_holds_exactly_when_blockinfile_would_leave_the_file(text, holds):
+    assert fleet.block_holds(text.encode(), BLOCK, **MARKERS) is holds
+
+
+def test_path_facts_say_what_copy_and_file_compare(tmp_path):
+    path = tmp_path / 'record.json'
+    path.write_text('{}\n')
+    path.chmod(0o640)
+    facts = fleet.path_facts(str(path), content=True)
+    assert facts['type'] == 'file' and facts['mode'] == '0640'
+    assert facts['checksum'] == hashlib.sha1(b'{}\n').hexdigest()  # copy's checksum
+    assert facts['content'] == 'e30K'  # base64 of "{}\n", as slurp returns it
+    assert fleet.path_facts(str(tmp_path))['type'] == 'directory'
+    assert fleet.path_facts(str(tmp_path / 'nothing')) == {
+        'path': str(tmp_path / 'nothing'), 'exists': False, 'type': None, 'owner': None, 'group': None,
+        'mode': None, 'checksum': None}
+
+
+def test_base_verdict_decides_as_conda_package_present(tmp_path):
+    state = fleet.EnvState(str(make_env(tmp_path / 'base')))
+    assert fleet.base_verdict(['numpy=1.19', 'toolz'], state) == {
+        'converged': True, 'unsatisfied': [], 'undecided': []}
+    assert fleet.base_verdict(['numpy=1.26', 'toolz'], state)['unsatisfied'] == ['numpy=1.26']
+    assert fleet.base_verdict(['numpy=1.26'], None)['unsatisfied'] == ['numpy=1.26']
+    assert not fleet.base_verdict(['numpy=='], state)['converged']
+
+
+def test_export_verdict_compares_what_conda_export_writes(tmp_path):
+    prefix = make_env(tmp_path / 'myenv')
+    state = fleet.EnvState(str(prefix))
+    content, _spec = fleet.render_export('myenv', state.records, history=state.history)
+    dest = tmp_path / 'myenv.yml'
+    export = {'environment': 'myenv', 'dest': str(dest), 'mode': '0644'}
+    assert fleet.export_verdict(export, state)['reason'] == 'no file at dest'
+    dest.write_text(content)
+    dest.chmod(0o644)
+    assert fleet.export_verdict(export, state)['converged'] is True
+    dest.chmod(0o600)
+    assert fleet.export_verdict(export, state)['reason'] == 'mode is 0600, not 0644'
+    dest.chmod(0o644)
+    dest.write_text(content + '# edited\n')
+    assert fleet.export_verdict(export, state)['reason'] == 'its content differs'
+    assert fleet.export_verdict(export, None)['converged'] is False
+
+
+def test_a_declaration_that_cannot_be_read_is_undecided_when_asked(tmp_path):
+    refused = {}
+    items = [{'name': 'good', 'packages': ['toolz']}, {'name': 'bad', 'packages': ['numpy==']},
+             {'name': 'twice'}, {'name': 'twice', 'python': '3.9'}]
+    declared = fleet.declarations(items, refused)
+    assert [declaration.name for declaration in declared] == ['good']
+    assert sorted(refused) == ['bad', 'twice']
+    assert fleet.refused_verdict(refused['bad'])['converged'] is False
+    with pytest.raises(fleet.DeclarationError):
+        fleet.declarations(items)
+
+
+def test_conda_version_from_the_record_name_when_records_cannot_load(tmp_path):
+    meta = tmp_path / 'conda-meta'
+    meta.mkdir()
+    (meta / 'conda-26.7.1-py311h06a4308_0.json').write_text('{}')
+    (meta / 'conda-package-handling-2.2.0-py_0.json').write_text('{}')
+    assert fleet.conda_version(str(tmp_path), []) == '26.7.1'
