@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Read the environment.yml of ``file`` (on the managed host) or ``src`` (on the controller) on the
 controller, then run conda_env with its content as ``spec``; an ``@EXPLICIT`` lock (told by its content,
-as conda tells it: a line ``@EXPLICIT``) goes to the module as its lines, ``explicit``.
+as conda tells it: a line ``@EXPLICIT``) goes to the module as its lines, ``explicit``; a conda-lock file
+(``conda-lock.yml``: a mapping with ``metadata`` and ``package``) goes as the package sets of its
+platforms, ``conda_lock`` (the module picks the env's platform: only the host knows it).
 
 A stock macOS Python has no YAML library, the controller always has one: a host file is fetched with
 ``slurp``; a controller file is found as ``copy`` finds its ``src`` (the role's and the playbook's
@@ -20,6 +22,8 @@ from ansible.errors import AnsibleError
 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text
 from ansible_collections.macfleet.conda.plugins.module_utils._explicit_lock import LockError, is_explicit, parse_lock
+from ansible_collections.macfleet.conda.plugins.plugin_utils._conda_lock_file import (
+    LockFileError, is_conda_lock, module_option)
 from ansible_collections.macfleet.conda.plugins.plugin_utils._masked_action import MaskedModuleAction, Refusal
 
 # What the module calls the spec in its messages, and what the user gave instead.
@@ -55,6 +59,10 @@ class ActionModule(MaskedModuleAction):
             spec = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise Refusal('Environment file %s is not valid YAML: %s' % (where, ' '.join(str(exc).split())))
+        if is_conda_lock(spec):
+            args.pop(source)
+            args['conda_lock'] = self._conda_lock(text, spec, where)
+            return args
         if not isinstance(spec, dict):
             # the argument spec would say only "unable to convert to dict", without the file's name
             raise Refusal('Environment file %s must be a mapping (name, channels, dependencies), not a %s; '
@@ -78,6 +86,18 @@ class ActionModule(MaskedModuleAction):
         except LockError as exc:
             raise Refusal('%s; nothing was changed (conda was not run).' % exc)
         return lines
+
+    @staticmethod
+    def _conda_lock(text, data, where):
+        """The ``conda_lock`` option of a conda-lock file, refused here, naming the file, when it cannot be applied."""
+        if not text.endswith('\n'):
+            # conda-lock (and conda_export) end the file with a newline; YAML cut at an entry still parses
+            raise Refusal('conda-lock file %s does not end with a newline, so it looks truncated; lock or export it '
+                          'again; nothing was changed (conda was not run).' % where)
+        try:
+            return module_option(data, where)
+        except LockFileError as exc:
+            raise Refusal('%s; nothing was changed (conda was not run).' % exc)
 
     def _read_file(self, path, task_vars):
         read = self._execute_module('ansible.builtin.slurp', module_args={'src': path}, task_vars=task_vars)

@@ -147,7 +147,6 @@ def parse_lock(lines, where='the lock'):
     relative path, a package listed twice, packages of more than one platform, nothing listed."""
     platform = None
     packages = []
-    seen = {}
     explicit = False
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
@@ -172,24 +171,35 @@ def parse_lock(lines, where='the lock'):
             raise LockError('%s line %d (%s) is not a package URL followed by an optional #md5 or #sha256 (a '
                             'line cut short, or a malformed hash?); conda fails with "Could not parse explicit '
                             'URL"' % (where, number, mask_text(line)))
-        package = LockedPackage('%s/%s' % (match.group('url_p'), match.group('fn')), match.group('md5'),
-                                match.group('sha256'))
-        if package.subdir not in SUBDIRS or not package.build:
-            raise LockError('%s line %d (%s) does not end in <channel>/<subdir>/<name>-<version>-<build> and '
-                            'a package extension, as conda list --explicit writes every line'
-                            % (where, number, mask_text(line)))
-        if package.name in seen:
-            raise LockError('%s lists %s twice (line %d: %s, line %d: %s); an env holds one build of each '
-                            'package (conda fails with "Duplicate packages found")'
-                            % (where, package.name, seen[package.name][0], seen[package.name][1], number,
-                               package.dist))
-        seen[package.name] = (number, package.dist)
-        packages.append(package)
+        packages.append(('line %d' % number, LockedPackage('%s/%s' % (match.group('url_p'), match.group('fn')),
+                                                            match.group('md5'), match.group('sha256'))))
     if not explicit:
         raise LockError('%s has no @EXPLICIT line, so it is no @EXPLICIT lock' % where)
+    return checked_lock(packages, platform, where, 'after @EXPLICIT (a truncated file?)')
+
+
+def checked_lock(packages, platform, where, empty_hint=''):
+    """The ``ExplicitLock`` of ``packages`` (``(where in the lock, LockedPackage)`` pairs, in the lock's order);
+    LockError, naming the entries, for what conda would fail on or install other than the lock says: a URL
+    not of the form conda list --explicit writes, a package listed twice, packages of more than one
+    platform, nothing listed. Shared by @EXPLICIT files and conda-lock files (whose conda entries are
+    applied as the same lock)."""
+    seen = {}
+    for label, package in packages:
+        if package.subdir not in SUBDIRS or not package.build:
+            raise LockError('%s %s (%s) does not end in <channel>/<subdir>/<name>-<version>-<build> and '
+                            'a package extension, as conda list --explicit writes every line'
+                            % (where, label, mask_text(package.url)))
+        if package.name in seen:
+            raise LockError('%s lists %s twice (%s: %s, %s: %s); an env holds one build of each '
+                            'package (conda fails with "Duplicate packages found")'
+                            % (where, package.name, seen[package.name][0], seen[package.name][1], label,
+                               package.dist))
+        seen[package.name] = (label, package.dist)
+    packages = [package for _label, package in packages]
     if not packages:
-        raise LockError('%s lists no package after @EXPLICIT (a truncated file?); applying it would empty the '
-                        'env' % where)
+        raise LockError('%s lists no package%s; applying it would empty the env'
+                        % (where, ' ' + empty_hint if empty_hint else ''))
     subdirs = sorted(set(package.subdir for package in packages if package.subdir != 'noarch'))
     if len(subdirs) > 1:
         examples = ['%s (%s)' % (next(p.dist for p in packages if p.subdir == subdir), subdir) for subdir in subdirs]

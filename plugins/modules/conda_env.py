@@ -116,9 +116,41 @@ options:
         (a file cut short does not). A package conda must download is checked by conda (C(ChecksumMismatchError)),
         before anything is linked; one it cannot reach fails the task the same way, naming its URL.
       - Not on the root env (it holds conda itself). O(prune) is implied; pip packages are left alone.
-      - Mutually exclusive with O(python), O(packages), O(pip), O(spec), O(file) and O(src).
+      - Mutually exclusive with O(python), O(packages), O(pip), O(spec), O(file), O(src) and O(conda_lock).
     type: list
     elements: str
+  conda_lock:
+    description:
+      - The package sets of a conda-lock unified lock file (C(conda-lock.yml), version 1, as C(conda-lock lock) writes
+        it, or M(macfleet.conda.conda_export) with O(macfleet.conda.conda_export#module:format=conda-lock) and
+        C(playbooks/export.yml) merge it), by platform; what O(file) or O(src) pass when they name such a file (told by
+        content, a mapping with C(metadata) and C(package)). The file is read on the controller, where everything a
+        file cut short or edited by hand gets wrong is refused before the module runs, naming the entry (no
+        C(version), a version other than 1, an entry without C(url) or C(hash), a package listed twice for a
+        platform, a platform of C(metadata.platforms) without packages, a conda package depending on one the file
+        does not list, a URL with an environment variable, a file not ending with a newline).
+      - The set of the env's platform is applied (O(subdir), else the subdir the env's C(.condarc) records, else its
+        packages', else the conda root's, e.g. C(osx-arm64) on Apple silicon); a file with no entry for it fails,
+        naming the platforms it has, with nothing changed.
+      - Its conda packages are applied exactly as O(explicit) applies an C(@EXPLICIT) lock (the same create, install
+        and C(conda remove --force), the same record matching and refusals, 0 conda processes when converged), by
+        URL and hash, C(url#sha256:<sha256>) when the entry has a sha256 (conda's explicit form; its md5 is still
+        matched against the records), else C(url#<md5>).
+      - Its pip packages (C(manager: pip)) are then installed with the env's own pip, in one C(pip install --no-deps)
+        (the file lists every dependency) of C(name @ url#sha256=<sha256>) (pip checks a direct URL's hash fragment,
+        as conda-lock's own installer relies on; C(--hash) is a per-requirement option pip refuses on its command
+        line), or C(name==version) from the host's configured index when the entry has no URL (C(unknown:), as
+        M(macfleet.conda.conda_export) writes for an index install); and pip-installed distributions the file does
+        not list are uninstalled (pip itself is kept). An installed distribution is the entry when its name and
+        version are, and when it recorded a URL (C(direct_url.json)), the same URL: a wheel's hash is not kept in the
+        env, so a converged env runs no pip either.
+      - Entries of the categories C(conda-lock install) applies by default (C(main), C(dev)) are applied; optional
+        extras are not, and are removed like any unlisted package. Virtual packages (C(__osx)) are skipped.
+      - Check mode and the diff are predicted from the file and the env's records and dist-info metadata, as for
+        O(explicit).
+      - Not on the root env. Mutually exclusive with O(python), O(packages), O(pip), O(spec), O(file), O(src) and
+        O(explicit).
+    type: dict
   subdir:
     description:
       - The platform the env is for, for example V(osx-64) on an Apple silicon (C(osx-arm64)) conda to run Intel
@@ -250,6 +282,11 @@ EXAMPLES = r'''
         name: build-copy
         file: /Users/builder/build.lock.txt
 
+- name: Apply the conda-lock.yml of export.yml (or conda-lock lock); each host takes its own platform's packages
+  macfleet.conda.conda_env:
+    name: build
+    src: locks/build/conda-lock.yml
+
 - name: An Intel (osx-64) env on an Apple silicon Mac, for packages with no arm64 build
   macfleet.conda.conda_env:
     name: intel-tools
@@ -327,6 +364,7 @@ from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
     EXCLUSIVE_SOURCES, DeclaredEnv, EnvSpecError, declared_env, declared_variables, python_spec)
 from ansible_collections.macfleet.conda.plugins.module_utils._explicit_lock import (
     LockError, env_condarc, file_refusal, parse_lock, recorded_subdir, subdir_refusal)
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_lock import read_option as read_conda_lock
 from ansible_collections.macfleet.conda.plugins.module_utils._export_render import records_platform
 from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
     EXECUTABLE_OPTION, TRANSACTION_OPTIONS, StateModule)
@@ -346,6 +384,9 @@ class CondaEnv(StateModule):
     converges_pip_and_variables = True
     declared = None
     lock = None
+    # conda_lock: {platform: PlatformLock}, and the one of the env's platform
+    lock_platforms = None
+    platform_lock = None
     # the subdir this run writes (or, in check mode, would write) into the env's own .condarc
     subdir_recorded = None
     pip_request = None
@@ -357,7 +398,7 @@ class CondaEnv(StateModule):
         params = self.params
         if params['state'] == 'absent':
             given = [option for option in ('python', 'packages', 'pip', 'variables', 'spec', 'file', 'explicit',
-                                           'subdir') if params[option]]
+                                           'conda_lock', 'subdir') if params[option]]
             if given:
                 return ('state=absent removes the whole env, so %s cannot be given with it (the task would read '
                         'as removing only those packages). To remove packages from the env use '
@@ -380,6 +421,13 @@ class CondaEnv(StateModule):
             except LockError as exc:
                 return '%s; %s' % (exc, UNCHANGED)
             self.module.no_log_values.update(secrets_in(params['explicit']))
+        if params['conda_lock'] is not None:
+            try:
+                self.lock_platforms = read_conda_lock(params['conda_lock'])
+            except LockError as exc:
+                return '%s; %s' % (exc, UNCHANGED)
+            self.module.no_log_values.update(secrets_in([package.url for found in self.lock_platforms.values() for
+                                                         package in found.explicit.packages + found.pip if package.url]))
         try:
             self.declared = declared_env(params['spec']) if params['spec'] is not None else DeclaredEnv(
                 dependencies=([python_spec(params['python'])] if params['python'] else []) + params['packages'],
@@ -429,7 +477,7 @@ class CondaEnv(StateModule):
         params = self.params
         declared = self.declared
         specs = self.run.specs(declared.dependencies)
-        if params['prune'] and not specs and not self.lock:
+        if params['prune'] and not specs and not (self.lock or self.lock_platforms):
             self.run.fail('prune needs at least one declared package: with none it would empty the env.')
         channels = params['channels'] + [channel for channel in declared.channels if channel not in params['channels']]
         override = params['override_channels'] or declared.nodefaults
@@ -442,9 +490,12 @@ class CondaEnv(StateModule):
         if exists:
             self.read_env(prefix)
         subdir = self._settle_subdir(prefix, exists)
+        if self.lock_platforms:
+            self._choose_platform(prefix, subdir)
         if self.lock:
             self._apply_lock(prefix, exists, subdir)
             self._record_subdir()
+            self._converge_locked_pip()
             self._converge_variables()
             return
         if exists:
@@ -545,6 +596,48 @@ class CondaEnv(StateModule):
                 self.run.fail('conda left the env at %s unlike the lock: %s; see the diff.' % (prefix, ', '.join(
                     [package.dist for package in left[0]] + left[1])), changed=True,
                     diff=transaction.diff(before, after, prefix))
+
+    # -- conda-lock files -----------------------------------------------------------------------------
+    def _choose_platform(self, prefix, subdir):
+        """The package set of the env's platform; a file without one fails, naming those it has."""
+        found = self.lock_platforms.get(subdir)
+        if found is None:
+            self.run.fail('The conda-lock file %s has no packages for %s, the platform of the env at %s (%s); it has %s. '
+                          'Lock it for this platform too (conda-lock -p %s), or export one from a reference host of '
+                          'this platform; %s' % (self.params['conda_lock'].get('source') or '', subdir, prefix or
+                                                 self.result['name'], 'its subdir' if self.params['subdir'] else
+                                                 'the conda root\'s, or the env\'s own', ', '.join(
+                                                     sorted(self.lock_platforms)), subdir, UNCHANGED), prefix=prefix)
+        self.platform_lock = found
+        self.lock = found.explicit
+
+    def _converge_locked_pip(self):
+        """The conda-lock file's pip entries through the env's own pip, decided from the dist-info metadata."""
+        locked = self.platform_lock
+        if locked is None:
+            return  # an @EXPLICIT lock: pip packages are left alone
+        if not prefix_reader.is_env(self.prefix):  # check mode of a new env: the file says it all
+            self.pip_predicted = locked.pip_predicted([])
+            return
+        records = self.before if self.module.check_mode else self.after
+        if prefix_reader.python_record(records) is None:
+            if locked.pip:
+                self.run.fail('The conda-lock file lists pip packages (%s) but no python for the env at %s.'
+                              % (', '.join(entry.name for entry in locked.pip), self.prefix))
+            return
+        distributions = prefix_reader.distributions(self.prefix, records)
+        install, remove = locked.pip_plan(distributions)
+        if not install and not remove:
+            return
+        if self.module.check_mode:
+            self.pip_predicted = locked.pip_predicted(distributions)
+            return
+        pip = PipRunner(self.module, self.prefix)
+        if install:
+            self.run.pip(pip.install, ['--no-deps'] + [entry.requirement() for entry in install])
+        if remove:
+            self.run.pip(pip.uninstall, remove)
+        self.pip_ran = True
 
     def _explicit_install(self, verb, packages, prefix):
         """``conda create/install --file`` of ``packages``, from a lock file in the module's tmpdir."""
@@ -672,12 +765,14 @@ def main():
             src=dict(type='path'),
             spec=dict(type='dict'),
             explicit=dict(type='list', elements='str'),
+            conda_lock=dict(type='dict'),
             subdir=dict(type='str'),
             prune=dict(type='bool', default=False),
             **dict(TRANSACTION_OPTIONS, **EXECUTABLE_OPTION)
         ),
         mutually_exclusive=[('name', 'prefix')] + list(EXCLUSIVE_SOURCES) + [
-            ('explicit', option) for option in ('python', 'packages', 'pip', 'spec', 'file', 'src')],
+            ('explicit', option) for option in ('python', 'packages', 'pip', 'spec', 'file', 'src')] + [
+            ('conda_lock', option) for option in ('python', 'packages', 'pip', 'spec', 'file', 'src', 'explicit')],
         supports_check_mode=True,
     )
     CondaEnv(module).execute()
