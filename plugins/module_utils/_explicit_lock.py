@@ -171,8 +171,9 @@ def parse_lock(lines, where='the lock'):
             raise LockError('%s line %d (%s) is not a package URL followed by an optional #md5 or #sha256 (a '
                             'line cut short, or a malformed hash?); conda fails with "Could not parse explicit '
                             'URL"' % (where, number, mask_text(line)))
-        packages.append(('line %d' % number, LockedPackage('%s/%s' % (match.group('url_p'), match.group('fn')),
-                                                            match.group('md5'), match.group('sha256'))))
+        package = LockedPackage('%s/%s' % (match.group('url_p'), match.group('fn')), match.group('md5'),
+                                match.group('sha256'))
+        packages.append(('line %d' % number, package))
     if not explicit:
         raise LockError('%s has no @EXPLICIT line, so it is no @EXPLICIT lock' % where)
     return checked_lock(packages, platform, where, 'after @EXPLICIT (a truncated file?)')
