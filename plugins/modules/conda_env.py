@@ -136,13 +136,13 @@ options:
         and C(conda remove --force), the same record matching and refusals, 0 conda processes when converged), by
         URL and hash, C(url#sha256:<sha256>) when the entry has a sha256 (conda's explicit form; its md5 is still
         matched against the records), else C(url#<md5>).
-      - Its pip packages (C(manager: pip)) are then installed with the env's own pip, in one C(pip install --no-deps)
+      - Its pip packages (entries whose C(manager) is C(pip)) are then installed with the env's own pip, in one C(pip install --no-deps)
         (the file lists every dependency) of C(name @ url#sha256=<sha256>) (pip checks a direct URL's hash fragment,
         as conda-lock's own installer relies on; C(--hash) is a per-requirement option pip refuses on its command
         line), or C(name==version) from the host's configured index when the entry has no URL (C(unknown:), as
         M(macfleet.conda.conda_export) writes for an index install); and pip-installed distributions the file does
         not list are uninstalled (pip itself is kept). An installed distribution is the entry when its name and
-        version are, and when it recorded a URL (C(direct_url.json)), the same URL: a wheel's hash is not kept in the
+        version are, and when it recorded a URL (C(direct_url.json)), the same URL; a wheel's hash is not kept in the
         env, so a converged env runs no pip either.
       - Entries of the categories C(conda-lock install) applies by default (C(main), C(dev)) are applied; optional
         extras are not, and are removed like any unlisted package. Virtual packages (C(__osx)) are skipped.
