@@ -3,8 +3,10 @@
 
 A module execution is a task result (one per loop item) of a task whose action runs a module on the
 host: skipped results do not count, nor actions that run on the controller only (set_fact, debug,
-assert, fail, include_*/import_*, meta, ...). At the end of the run it writes
-``{"hosts": {host: {action: count}}}`` as JSON to the file named by ``MACFLEET_BENCH_MODULE_RUNS``.
+assert, fail, include_*/import_*, meta, ...); a task delegated to another host (the controller's
+download) is counted apart, under ``delegated``. At the end of the run it writes
+``{"hosts": {host: {action: count}}, "delegated": {host: {action: count}}}`` as JSON to the file named by
+``MACFLEET_BENCH_MODULE_RUNS``.
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ class CallbackModule(CallbackBase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.counts = {}
+        self.delegated = {}
 
     def count(self, result) -> None:
         task = result._task  # pylint: disable=protected-access
@@ -55,7 +58,10 @@ class CallbackModule(CallbackBase):
         if not runs_a_module(action):
             return
         host = result._host.get_name()  # pylint: disable=protected-access
-        per_host = self.counts.setdefault(host, {})
+        delegated_vars = result._result.get('_ansible_delegated_vars') or {}  # pylint: disable=protected-access
+        target = delegated_vars.get('ansible_host') or task.delegate_to
+        counts = self.delegated if target and target != host else self.counts
+        per_host = counts.setdefault(host, {})
         name = short_action(action)
         per_host[name] = per_host.get(name, 0) + 1
 
@@ -86,4 +92,4 @@ class CallbackModule(CallbackBase):
         path = os.environ.get(OUTPUT_ENV)
         if path:
             with open(path, 'w', encoding='utf-8') as stream:
-                json.dump({'hosts': self.counts}, stream, sort_keys=True)
+                json.dump({'hosts': self.counts, 'delegated': self.delegated}, stream, sort_keys=True)

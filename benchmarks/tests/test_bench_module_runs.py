@@ -48,11 +48,13 @@ def test_a_run_counts_results_per_host_and_action_items_included_skips_excluded(
         {'name': 'failing, ignored', 'ansible.builtin.command': {'argv': ['false']}, 'ignore_errors': True},
         {'name': 'include', 'ansible.builtin.include_tasks': str(tmp_path / 'more.yml')},
         {'name': 'empty loop', 'ansible.builtin.stat': {'path': '{{ item }}'}, 'loop': []},
+        {'name': 'on the controller', 'ansible.builtin.stat': {'path': '/'}, 'delegate_to': 'localhost'},
     ]}]
     result = runner.run_playbook(play, inventory=str(tmp_path / 'inventory.yml'))
     assert result.rc == 0, result.stderr
-    counts = json.loads(out.read_text())['hosts']
-    assert counts == {'mac00': {'stat': 4, 'command': 1}, 'mac01': {'stat': 4, 'command': 2}}
+    written = json.loads(out.read_text())
+    assert written['hosts'] == {'mac00': {'stat': 4, 'command': 1}, 'mac01': {'stat': 4, 'command': 2}}
+    assert written['delegated'] == {'mac00': {'stat': 1}, 'mac01': {'stat': 1}}
     outcome = ssh_fleet.SshOutcome(0, 0, 0, module_runs=ssh_fleet.read_module_runs(out))
     assert outcome.runs_per_host() == {'mac00': 5, 'mac01': 6}
     assert outcome.runs_per_host('command') == {'mac00': 1, 'mac01': 2}
