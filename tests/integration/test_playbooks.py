@@ -88,10 +88,10 @@ def test_remove_env_playbook_needs_an_env_other_than_base(tmp_path, conda_root, 
     assert myenv.exists() and (conda_root.prefix / 'conda-meta').is_dir()
 
 
-@pytest.mark.parametrize('from_history', [False, True],
-                         ids=['exact', 'from_history'])
-def test_replicate_playbook_converges_a_group_to_the_reference(tmp_path, conda_root, myenv, ansible, installer,
-                                                               from_history):
+@pytest.mark.parametrize('mode', ['lock', 'from_history'])
+def test_replicate_playbook_converges_a_group_to_the_reference(tmp_path, conda_root, myenv, ansible, installer, mode):
+    """What export.yml stored for the reference is applied (no live export): its @EXPLICIT lock, or its
+    from_history environment.yml."""
     if REAL_CONDA:
         pytest.skip('needs a second conda root with its own envs; the real conda switch gives one root')
     second = tmp_path / 'second-root'
@@ -104,11 +104,24 @@ def test_replicate_playbook_converges_a_group_to_the_reference(tmp_path, conda_r
     inventory = _local_inventory(tmp_path / 'hosts.ini', {
         'ref': {'conda_executable': conda_root.conda},
         'builder': {'miniconda_prefix': second}})
-    extra = {'conda_replicate_reference': 'ref', 'conda_replicate_envs': ['myenv'],
-             'conda_replicate_from_history': from_history}
+    store = tmp_path / 'conda-envs'
+    export = {'conda_export_dir': str(store), 'conda_export_envs': ['myenv']}
+    export.update({'conda_export_format': 'explicit'} if mode == 'lock' else {'conda_export_from_history': True})
+    exported = ansible.run_playbook(PLAYBOOKS / 'export.yml', extra_vars=export, inventory=inventory,
+                                    args=('--limit', 'ref'))
+    assert exported.rc == 0, exported.stdout[-3000:]
+    extra = {'conda_replicate_dir': str(store), 'conda_replicate_reference': 'ref', 'conda_replicate_envs': ['myenv'],
+             'conda_replicate_mode': mode}
     result = ansible.run_playbook(PLAYBOOKS / 'replicate.yml', extra_vars=extra, inventory=inventory)
     assert result.rc == 0, result.stdout[-3000:]
     assert records(second / 'envs' / 'myenv') == records(myenv)
     assert result.stats['ref']['changed'] == 0
     again = ansible.run_playbook(PLAYBOOKS / 'replicate.yml', extra_vars=extra, inventory=inventory)
     assert again.rc == 0 and again.stats['builder']['changed'] == 0
+
+
+def test_replicate_playbook_needs_a_stored_export(tmp_path, conda_root, ansible):
+    inventory = _local_inventory(tmp_path / 'hosts.ini', {'mac1': _role_managed(conda_root)})
+    result = ansible.run_playbook(PLAYBOOKS / 'replicate.yml', inventory=inventory,
+                                  extra_vars={'conda_replicate_reference': 'ref', 'conda_replicate_envs': ['myenv']})
+    assert result.rc != 0 and 'conda_replicate_dir' in result.stdout
