@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import pathlib
 import sys
 
@@ -180,6 +181,8 @@ def test_a_converged_host_costs_two_module_runs_and_a_drifting_env_its_own_task(
               'miniconda_owner_home': str(home), 'miniconda_export_dir': str(tmp_path / 'exports'),
               'miniconda_environments': [{'name': 'e%d' % index, 'packages': ['toolz=0.12.0']} for index in range(4)]
               + [{'name': 'e4', 'python': '3.9', 'variables': {'E4': 'on'}}]}
+    if not REAL_INSTALLER or os.environ.get('MACFLEET_CONDA_TOS') == '1':  # a conda with the ToS plugin
+        wanted.update(miniconda_accept_tos=True, miniconda_tos_channels=[REAL_CHANNEL or 'https://repo.anaconda.com/pkgs/main'])
     installed = role(first, **wanted)
     assert installed.rc == 0, installed.stdout[-3000:]
     assert installed.changed > 0
