@@ -64,6 +64,9 @@ class AnsibleRunner:
             'PATH': '%s%s%s' % (BIN, os.pathsep, env.get('PATH', '')),
         })
         env.pop('ANSIBLE_CONFIG', None)
+        # conda-lock's vendored conda (a test dependency) sets CONDA_ROOT to this venv when a test imports
+        # it; a conda run with it takes the venv for its root (real conda 26.7.1: "libmamba ... not recognized")
+        env.pop('CONDA_ROOT', None)
         env.update(JSON_CALLBACK)
         env.update(self.env)
         env.update(extra or {})
