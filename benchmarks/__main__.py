@@ -127,6 +127,7 @@ def local_part(args, channels, real_conda):
     ] + summary.warnings(samples)
     return sections, metrics
 
+
 def main(argv=None) -> int:
     started = time.perf_counter()
     load_at_start = os.getloadavg()[0]

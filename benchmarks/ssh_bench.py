@@ -14,7 +14,7 @@ from conda_testbed.channel import cached_channel, channel_url
 from conda_testbed.installer import build_installer
 from conda_testbed.serve import serve_directory
 from benchmarks import fleet, sshd, ssh_summary
-from benchmarks.ssh_fleet import SshBench, SshConfig, configs, new_hosts, role_play, stat_play
+from benchmarks.ssh_fleet import SshBench, configs, new_hosts, role_play, stat_play
 from benchmarks.timing import Sample, interleaved
 from benchmarks.workload import env_specs
 

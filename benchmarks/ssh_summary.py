@@ -86,8 +86,8 @@ def headline(configs: Sequence[SshConfig], samples: Samples) -> Tuple[List[str],
     if chosen:
         verdict = 'within' if ratio <= GOAL_RATIO else 'NOT within'
         text = ('Converged role, %d envs per host, %d hosts: %.2fx a play of one `stat` task per host, %s the goal '
-                'of %.0fx; %d module executions per host.' % (chosen.envs, chosen.hosts, ratio, verdict, GOAL_RATIO,
-                                                               per_host))
+                'of %.0fx; %d module executions per host.'
+                % (chosen.envs, chosen.hosts, ratio, verdict, GOAL_RATIO, per_host))
     else:
         text = ('No %d-env config was run (role_noop_ratio_20=not_run); the largest, %s: %.2fx the `stat` play, '
                 '%d module executions per host.' % (HEADLINE_ENVS, basis.label, ratio, per_host))

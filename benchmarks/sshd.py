@@ -93,8 +93,8 @@ def find_sshd(install: bool = True, run: Callable = subprocess.run,
     for candidate in paths:
         if os.access(candidate, os.X_OK):
             return pathlib.Path(candidate), 'installed %s with apt-get' % APT_PACKAGE
-    return None, 'apt-get install %s failed (rc=%s): %s' % (APT_PACKAGE, proc.returncode,
-                                                           (proc.stderr or proc.stdout).strip()[-300:])
+    said = (proc.stderr or proc.stdout).strip()[-300:]
+    return None, 'apt-get install %s failed (rc=%s): %s' % (APT_PACKAGE, proc.returncode, said)
 
 
 def version(sshd: pathlib.Path) -> str:
