@@ -197,5 +197,8 @@ def test_a_drifted_host_goes_back_to_its_platforms_stored_lock(tmp_path, conda_r
     assert first.rc == 0 and first.stats['builder']['changed'] == 1, first.stdout[-3000:]
     assert _choices(first)['builder']['path'] == str(store / 'builder' / 'myenv.txt')
     assert _urls(prefix) == stored_urls
+    calls_before = len(conda_root.calls())
     again = ansible.run_playbook(PLAYBOOKS / 'replicate.yml', extra_vars=extra, inventory=inventory)
     assert again.rc == 0 and again.stats['builder']['changed'] == 0, again.stdout[-3000:]
+    # what a second run costs: conda_env decides from the records and the lock, no conda process
+    assert conda_root.calls()[calls_before:] == []
