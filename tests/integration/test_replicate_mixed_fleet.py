@@ -202,3 +202,23 @@ def test_a_drifted_host_goes_back_to_its_platforms_stored_lock(tmp_path, conda_r
     assert again.rc == 0 and again.stats['builder']['changed'] == 0, again.stdout[-3000:]
     # what a second run costs: conda_env decides from the records and the lock, no conda process
     assert conda_root.calls()[calls_before:] == []
+
+
+@ONE_ROOT
+def test_a_platform_chosen_for_the_host_is_the_subdir_its_envs_are_made_for(tmp_path, conda_root, ansible):
+    """conda_replicate_platform (osx-64 on Apple silicon in a fleet; this machine's own subdir here, which conda
+    can run) makes each env for that subdir: conda records it in the env's .condarc, and a rerun is ok."""
+    prefix = make_myenv(conda_root)
+    inventory = _local_inventory(tmp_path / 'hosts.ini', {'builder': {'conda_executable': conda_root.conda}})
+    store = tmp_path / 'conda-envs'
+    _export(ansible, inventory, 'builder', conda_export_dir=str(store), conda_export_format='explicit')
+    subdir = _urls(prefix)[0].split('/')[-2]
+    if subdir == 'noarch':
+        subdir = [url for url in _urls(prefix) if '/noarch/' not in url][0].split('/')[-2]
+    extra = {'conda_replicate_dir': str(store), 'conda_replicate_reference': 'builder', 'conda_replicate_envs': ['myenv'],
+             'conda_replicate_platform': subdir}
+    first = ansible.run_playbook(PLAYBOOKS / 'replicate.yml', extra_vars=extra, inventory=inventory)
+    assert first.rc == 0 and first.stats['builder']['changed'] == 1, first.stdout[-3000:]
+    assert yaml.safe_load((prefix / '.condarc').read_text())['subdir'] == subdir
+    again = ansible.run_playbook(PLAYBOOKS / 'replicate.yml', extra_vars=extra, inventory=inventory)
+    assert again.rc == 0 and again.stats['builder']['changed'] == 0, again.stdout[-3000:]
