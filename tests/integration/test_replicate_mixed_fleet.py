@@ -204,7 +204,6 @@ def test_a_drifted_host_goes_back_to_its_platforms_stored_lock(tmp_path, conda_r
     assert conda_root.calls()[calls_before:] == []
 
 
-@ONE_ROOT
 def test_a_platform_chosen_for_the_host_is_the_subdir_its_envs_are_made_for(tmp_path, conda_root, ansible):
     """conda_replicate_platform (osx-64 on Apple silicon in a fleet; this machine's own subdir here, which conda
     can run) makes each env for that subdir: conda records it in the env's .condarc, and a rerun is ok."""
