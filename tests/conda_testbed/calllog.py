@@ -55,14 +55,21 @@ def read(path: pathlib.Path) -> list:
 def logging_wrapper(target: pathlib.Path, path: pathlib.Path) -> pathlib.Path:
     """Write an executable at ``path`` that logs its argv, then runs ``target`` (a real conda)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Parallel test workers write the same wrapper: a rename keeps any reader from seeing half of it.
+    text = ('#!/bin/sh\n'
+            '%s -c "import sys; sys.path.insert(0, %r); from conda_testbed import calllog; '
+            'calllog.record(sys.argv[1:])" "$@"\n'
+            'exec %s "$@"\n' % (shlex.quote(sys.executable), str(pathlib.Path(__file__).parents[1]),
+                                shlex.quote(str(target))))
+    # Left as it is when already written: parallel workers share one wrapper in a real conda's root, and
+    # the fault matrix's "host unchanged" snapshot of that root would see a rewrite as a change.
+    try:
+        if path.read_text() == text and os.access(path, os.X_OK):
+            return path
+    except OSError:
+        pass
+    # A rename keeps any reader from seeing half of it.
     partial = path.with_name('.%s.%d' % (path.name, os.getpid()))
-    partial.write_text(
-        '#!/bin/sh\n'
-        '%s -c "import sys; sys.path.insert(0, %r); from conda_testbed import calllog; '
-        'calllog.record(sys.argv[1:])" "$@"\n'
-        'exec %s "$@"\n' % (shlex.quote(sys.executable), str(pathlib.Path(__file__).parents[1]),
-                            shlex.quote(str(target))))
+    partial.write_text(text)
     partial.chmod(0o755)
     partial.replace(path)
     return path

@@ -22,8 +22,10 @@ def test_ansible_builder_finds_the_ssh_client_in_the_installed_collection(tmp_pa
                    check=True, capture_output=True)
     [tarball] = tmp_path.glob('macfleet-conda-*.tar.gz')
     installed = tmp_path / 'collections'
-    subprocess.run([str(BIN / 'ansible-galaxy'), 'collection', 'install', '--offline', '--no-deps', '-p',
+    # --force: with the checkout staged on ANSIBLE_COLLECTIONS_PATH (make test), galaxy would skip it as installed
+    subprocess.run([str(BIN / 'ansible-galaxy'), 'collection', 'install', '--offline', '--no-deps', '--force', '-p',
                     str(installed), str(tarball)], check=True, capture_output=True)
+    assert (installed / 'ansible_collections' / 'macfleet' / 'conda' / 'meta' / 'ee-bindep.txt').is_file()
     run = subprocess.run([str(BIN / 'ansible-builder'), 'introspect', '--sanitize', str(installed)],
                          check=True, capture_output=True, text=True)
     found = yaml.safe_load(run.stdout.split('---', 1)[1])
