@@ -17,6 +17,8 @@ import json
 import re
 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask, mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import requested_specs
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import host_subdir
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import (
     DEFAULT_CHANNEL_ALIAS, MatchSpec, SpecError, channel_without_subdir, spec_name)
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import (
@@ -426,3 +428,18 @@ def render_conda_lock(lock):
                'package': [dict((key, entry[key]) for key in _ENTRY_KEYS if key in entry)
                            for entry in sorted(lock['package'], key=entry_key)]}
     return CONDA_LOCK_HEADER + '\n'.join(_mapping_lines(ordered, 0)) + '\n'
+
+
+def render_export(name, records, fmt='environment', from_history=False, no_builds=False, history='',
+                  pip_packages=(), variables=None, hash_kind='md5'):
+    """``(content, spec)`` of an env as conda_export writes it, from what the prefix reader read: its
+    records and, for an environment.yml, its history, pip packages and config vars. spec is None for an
+    ``@EXPLICIT`` lock. conda_export and conda_info (which compares the role's exports) both call this,
+    so what one writes is what the other expects."""
+    if fmt == 'explicit':
+        return render_explicit(records, records_platform(records, host_subdir() or 'noarch'), hash_kind), None
+    requested = None
+    if from_history:
+        requested = requested_specs(history, [record['name'] for record in records])
+    spec = environment_spec(name, records, pip_packages, no_builds, requested, variables)
+    return render_environment(spec), spec

@@ -31,7 +31,7 @@ from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import 
 from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
     EXCLUSIVE_SOURCES, EnvSpecError, declared_env, declared_variables, python_spec, variable_text)
 from ansible_collections.macfleet.conda.plugins.module_utils._export_render import (
-    channel_name, environment_spec, records_platform, render_environment, render_explicit)
+    channel_name, records_platform, render_export)
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_plan import (
     PipPlan, PipRequest, environment_of, prune_names)
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import RequirementError
@@ -427,23 +427,6 @@ def _compare(declaration, state, is_root, result):
 
 
 # -- what the miniconda role manages -----------------------------------------------------------
-
-def render_export(name, records, fmt='environment', from_history=False, no_builds=False, history='',
-                  pip_packages=(), variables=None):
-    """``(content, spec)`` of conda_export for an env's records (and, for an environment.yml, its
-    history, pip packages and config vars as conda stored them); spec is None for an @EXPLICIT lock.
-
-    conda_export renders the same way from the same readers (its ``export()``); both call
-    _export_render, so they agree as long as they pass it the same reads.
-    """
-    if fmt == 'explicit':
-        return render_explicit(records, records_platform(records, conda_root.host_subdir() or 'noarch')), None
-    requested = None
-    if from_history:
-        requested = prefix_reader.requested_specs(history, [record['name'] for record in records])
-    spec = environment_spec(name, records, pip_packages, no_builds, requested, variables)
-    return render_environment(spec), spec
-
 
 def _account_name(lookup, number):
     try:

@@ -253,8 +253,7 @@ from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefi
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import host_subdir
 from ansible_collections.macfleet.conda.plugins.module_utils._export_render import (
-    ExportError, PipDist, conda_lock, environment_spec, records_platform, render_conda_lock, render_environment,
-    render_explicit)
+    ExportError, PipDist, conda_lock, records_platform, render_conda_lock, render_export)
 from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
     EXECUTABLE_OPTION, ModuleRun, missing_env)
 from ansible_collections.macfleet.conda.plugins.module_utils._prefix_guard import relative_prefix_refusal
@@ -326,19 +325,17 @@ def export(module, prefix, name):
     lock for a conda-lock file, None otherwise)."""
     params = module.params
     records = prefix_reader.read_records(prefix)
-    if params['format'] == 'explicit':
-        host = host_subdir() or 'noarch'
-        return render_explicit(records, records_platform(records, host), params['hash'] or 'md5'), None, None
     if params['format'] == 'conda-lock':
         lock = lock_of(prefix, records)
         return render_conda_lock(lock), None, lock
-    requested = None
-    if params['from_history']:
-        requested = prefix_reader.requested_specs(prefix_reader.read_history(prefix),
-                                                  [record['name'] for record in records])
-    spec = environment_spec(name, records, prefix_reader.pip_packages(prefix, records), params['no_builds'],
-                            requested, prefix_reader.read_env_vars(prefix))
-    return render_environment(spec), spec, None
+    if params['format'] == 'explicit':
+        content, spec = render_export(name, records, 'explicit', hash_kind=params['hash'] or 'md5')
+    else:
+        content, spec = render_export(
+            name, records, from_history=params['from_history'], no_builds=params['no_builds'],
+            history=prefix_reader.read_history(prefix) if params['from_history'] else '',
+            pip_packages=prefix_reader.pip_packages(prefix, records), variables=prefix_reader.read_env_vars(prefix))
+    return content, spec, None
 
 
 def main():

@@ -30,3 +30,16 @@ def comparable(actions: dict) -> dict:
     # conda_env's pip and variables actions are already sorted by name
     compared.update((key, actions[key]) for key in ('pip', 'variables') if key in actions)
     return compared
+
+
+def packages(prefix) -> list:
+    """The env's conda packages as (name, version, build, URL), read from its records, sorted."""
+    return sorted((record['name'], record['version'], record['build'], record.get('url'))
+                  for record in snapshot(prefix).values())
+
+
+def pip_runs(pip_log) -> int:
+    """How many pip commands ran: each logs one "Using pip X from ..." line to PIP_LOG."""
+    if not pip_log.exists():
+        return 0
+    return sum(1 for line in pip_log.read_text().splitlines() if ' Using pip ' in line)

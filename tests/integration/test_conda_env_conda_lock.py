@@ -14,20 +14,11 @@ import pathlib
 import pytest
 import yaml
 
-from conda_module_helpers import channel_args, comparable
+from conda_module_helpers import channel_args, comparable, packages, pip_runs
 from conda_testbed.playbook_runner import AnsibleRunner
 from conda_testbed.session import COLLECTIONS
 
 MODULE = 'macfleet.conda.conda_env'
-
-
-def packages(prefix: pathlib.Path) -> list:
-    """The env's conda packages as name, version, build and URL, read from its records."""
-    found = []
-    for path in sorted((prefix / 'conda-meta').glob('*.json')):
-        record = json.loads(path.read_text())
-        found.append((record['name'], record['version'], record['build'], record.get('url')))
-    return sorted(found)
 
 
 def pip_distributions(prefix: pathlib.Path) -> list:
@@ -37,13 +28,6 @@ def pip_distributions(prefix: pathlib.Path) -> list:
 @pytest.fixture
 def pip_log(tmp_path):
     return tmp_path / 'pip.log'
-
-
-def pip_runs(pip_log) -> int:
-    """How many pip commands ran: each logs one "Using pip X from ..." line to PIP_LOG."""
-    if not pip_log.exists():
-        return 0
-    return sum(1 for line in pip_log.read_text().splitlines() if ' Using pip ' in line)
 
 
 @pytest.fixture

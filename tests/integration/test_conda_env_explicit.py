@@ -7,23 +7,13 @@ processes once converged).
 """
 from __future__ import annotations
 
-import json
 import pathlib
 
 import pytest
 
-from conda_module_helpers import channel_args, comparable
+from conda_module_helpers import channel_args, comparable, packages
 
 MODULE = 'macfleet.conda.conda_env'
-
-
-def packages(prefix: pathlib.Path) -> list:
-    """The env's packages as name, version, build and URL, read from its records."""
-    found = []
-    for path in sorted((prefix / 'conda-meta').glob('*.json')):
-        record = json.loads(path.read_text())
-        found.append((record['name'], record['version'], record['build'], record.get('url')))
-    return sorted(found)
 
 
 def condarc(prefix: pathlib.Path) -> str | None:

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from conda_module_helpers import channel_args, comparable, snapshot
+from conda_module_helpers import channel_args, comparable, pip_runs, snapshot
 from conda_testbed.playbook_runner import AnsibleRunner
 from conda_testbed.session import COLLECTIONS
 
@@ -32,13 +32,6 @@ def runner(tmp_path, conda_root, pip_env, pip_log) -> AnsibleRunner:
 @pytest.fixture
 def python_spec(real_python):
     return real_python.spec
-
-
-def pip_runs(pip_log) -> int:
-    """How many pip commands ran: each logs one "Using pip X from ..." line to PIP_LOG."""
-    if not pip_log.exists():
-        return 0
-    return sum(1 for line in pip_log.read_text().splitlines() if ' Using pip ' in line)
 
 
 def site_packages(prefix):

@@ -12,6 +12,7 @@ from conda_testbed.session import RECORDINGS
 
 from ansible_collections.macfleet.conda.plugins.module_utils import _fleet_state as fleet
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_settings
+from ansible_collections.macfleet.conda.plugins.module_utils._export_render import render_export
 
 RECORDED = RECORDINGS / 'conda-meta_myenv_after_installs'  # python 3.9.18, pip 23.3, numpy 1.19.2, toolz 0.11.2
 SITE = 'lib/python3.9/site-packages'
@@ -292,7 +293,7 @@ def test_base_verdict_decides_as_conda_package_present(tmp_path):
 def test_export_verdict_compares_what_conda_export_writes(tmp_path):
     prefix = make_env(tmp_path / 'myenv')
     state = fleet.EnvState(str(prefix))
-    content, _spec = fleet.render_export('myenv', state.records, history=state.history)
+    content, _spec = render_export('myenv', state.records, history=state.history)
     dest = tmp_path / 'myenv.yml'
     export = {'environment': 'myenv', 'dest': str(dest), 'mode': '0644'}
     assert fleet.export_verdict(export, state)['reason'] == 'no file at dest'
