@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pathlib
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 
 import yaml
 
@@ -15,7 +15,7 @@ from conda_testbed import calllog
 from conda_testbed.channel import cached_channel, channel_url, read_repodata
 from conda_testbed.installer import build_installer
 from conda_testbed.large_channel import build_large_channel
-from conda_testbed.playbook_runner import AnsibleRunner
+from conda_testbed.playbook_runner import AnsibleRunner, PlaybookResult
 from benchmarks import fleet, playbooks, task_times
 from benchmarks.inventory import BenchHost, host_name, write_inventory
 from benchmarks.scenarios import BASE_ENVS, Config, hosts_needed
@@ -35,6 +35,19 @@ class RunOutcome:
     @property
     def converged(self) -> bool:
         return self.rc == 0 and self.changed == 0 and self.failed == 0
+
+
+Outcome = TypeVar('Outcome')
+
+
+def outcome_of(kind: Callable[..., Outcome], result: PlaybookResult, **fields: Any) -> Outcome:
+    """``kind`` (``RunOutcome``, ``ssh_fleet.SshOutcome``) of a playbook run: its exit code, its changed and
+    failed (or unreachable) tasks over hosts, its task seconds, and ``fields``."""
+    stats = result.stats.values()
+    return kind(rc=result.rc,
+                changed=sum(host.get('changed', 0) for host in stats),
+                failed=sum(host.get('failures', 0) + host.get('unreachable', 0) for host in stats),
+                task_seconds=task_times.task_seconds(result.stdout), **fields)
 
 
 def record_count(channel_dir: pathlib.Path) -> int:
@@ -121,14 +134,7 @@ class Bench:
     def run(self, playbook: pathlib.Path, inventory: pathlib.Path, hosts: Sequence[BenchHost]) -> RunOutcome:
         self._new_calls(hosts)  # anything logged before this run is not ours
         result = self.runner.run_playbook(playbook, inventory=str(inventory), args=('--forks', str(self.forks)))
-        stats = result.stats.values()
-        return RunOutcome(
-            rc=result.rc,
-            changed=sum(host.get('changed', 0) for host in stats),
-            failed=sum(host.get('failures', 0) + host.get('unreachable', 0) for host in stats),
-            conda_calls=self._new_calls(hosts),
-            task_seconds=task_times.task_seconds(result.stdout),
-        )
+        return outcome_of(RunOutcome, result, conda_calls=self._new_calls(hosts))
 
     def job(self, config: Config, variant: str) -> Callable[[], RunOutcome]:
         """A no-argument callable running ``variant``'s playbook for ``config`` once."""

@@ -5,8 +5,9 @@ pipelining is on. Each host's root is installed by the role itself (the test bed
 installer of the stand-in, served on 127.0.0.1 during preparation only), its envs are then created
 directly with conda (as ``fleet.create_envs`` does for the local benchmark), and one more role run
 writes nothing new. Measured: the role's play (``miniconda_environments`` of E envs) against a play of
-one ``stat`` task per host, over the same SSH. Module executions are counted by the ``module_runs``
-callback (``benchmarks/callback_plugins``), conda processes by the test bed's call log.
+one ``stat`` task per host, over the same SSH. Module executions are recorded by the test bed's
+``testbed_module_runs`` callback and counted per host and action here, conda processes by the test bed's
+call log.
 """
 from __future__ import annotations
 
@@ -16,19 +17,19 @@ import os
 import pathlib
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
 from conda_testbed import calllog
-from conda_testbed.playbook_runner import CALLBACKS, AnsibleRunner
-from benchmarks import task_times
+from conda_testbed.playbook_runner import AnsibleRunner
 from benchmarks.inventory import BenchHost
+from benchmarks.runs import outcome_of
 from benchmarks.sshd import Server
 from benchmarks.workload import EnvSpec
 
-CALLBACK_DIR = pathlib.Path(__file__).resolve().parent / 'callback_plugins'
-MODULE_RUNS_ENV = 'MACFLEET_BENCH_MODULE_RUNS'
+MODULE_RUNS_CALLBACK = 'testbed_module_runs'  # in conda_testbed.playbook_runner.CALLBACKS
+MODULE_RUNS_ENV = 'TESTBED_MODULE_RUNS'
 VARIANTS = ('stat', 'role')
 ROLE = 'macfleet.conda.miniconda'
 
@@ -136,11 +137,25 @@ def new_hosts(root: pathlib.Path, count: int) -> List[BenchHost]:
     return hosts
 
 
+def action_counts(runs: Mapping[str, Sequence[Mapping[str, Any]]]) -> Dict[str, Dict[str, int]]:
+    """Host -> short action (``stat``, ``conda_env``) -> module executions on the host itself, from the
+    callback's ``{host: [{"task", "action", "changed"}, ...]}``; delegated runs are left out."""
+    counts: Dict[str, Dict[str, int]] = {}
+    for host, host_runs in runs.items():
+        for run in host_runs:
+            if run.get('delegated_to'):
+                continue
+            per_host = counts.setdefault(host, {})
+            action = run['action'].rsplit('.', 1)[-1]
+            per_host[action] = per_host.get(action, 0) + 1
+    return counts
+
+
 def read_module_runs(path: pathlib.Path) -> Dict[str, Dict[str, int]]:
-    """The callback's counts (none when the run wrote no file, e.g. it failed to start)."""
+    """The callback's runs of a playbook, counted (none when it wrote no file, e.g. it failed to start)."""
     if not path.exists():
         return {}
-    return json.loads(path.read_text()).get('hosts', {})
+    return action_counts(json.loads(path.read_text()))
 
 
 class SshBench:
@@ -154,8 +169,7 @@ class SshBench:
         (workdir / 'ansible').mkdir(parents=True, exist_ok=True)
         self.runner = AnsibleRunner(collections_path, workdir / 'ansible', env=dict(
             server.environment(),
-            ANSIBLE_CALLBACK_PLUGINS='%s%s%s' % (CALLBACKS, os.pathsep, CALLBACK_DIR),
-            ANSIBLE_CALLBACKS_ENABLED='module_runs',
+            ANSIBLE_CALLBACKS_ENABLED=MODULE_RUNS_CALLBACK,
             **{MODULE_RUNS_ENV: str(self.counts_file)}))
         self.hosts: List[BenchHost] = []
         self._log_lines: Dict[pathlib.Path, int] = {}
@@ -186,15 +200,8 @@ class SshBench:
         if self.counts_file.exists():
             self.counts_file.unlink()
         result = self.runner.run_playbook(playbook, inventory=str(inventory), args=('--forks', str(self.forks)))
-        stats = result.stats.values()
-        return SshOutcome(
-            rc=result.rc,
-            changed=sum(host.get('changed', 0) for host in stats),
-            failed=sum(host.get('failures', 0) + host.get('unreachable', 0) for host in stats),
-            module_runs=read_module_runs(self.counts_file),
-            conda_calls=self._new_calls(fleet),
-            task_seconds=task_times.task_seconds(result.stdout),
-        )
+        return outcome_of(SshOutcome, result, module_runs=read_module_runs(self.counts_file),
+                          conda_calls=self._new_calls(fleet))
 
     def job(self, playbook: pathlib.Path, inventory: pathlib.Path, hosts: int) -> Callable[[], SshOutcome]:
         return lambda: self.run(playbook, inventory, hosts)
