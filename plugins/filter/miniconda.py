@@ -319,20 +319,22 @@ def _sha1(text):
 
 def miniconda_plan(info, found, owner='', group='', condarc='', ca_bundle=None, record=None,
                    tos_channels=None, shells=None, environments=None, base_packages=None, export_dir='',
-                   exports=None):
+                   exports=None, update_all=False):
     """Which of the role's tasks have something to do on a host, from its one conda_info run.
 
     ``condarc`` is the text the role writes to the root .condarc, ``ca_bundle`` ``{path, checksum}``
     of the CA bundle it copies (or none), ``record`` the text of its record when a run rewrites it
     (terms of service), ``tos_channels`` the channels whose terms it accepts, ``shells`` the blocks
     of miniconda_shell_blocks, ``environments`` the declared items (``miniconda_declared``),
-    ``export_dir`` and ``exports`` (conda_info's ``exports`` items) what it exports.
+    ``export_dir`` and ``exports`` (conda_info's ``exports`` items) what it exports, ``update_all``
+    whether base or any env is to be updated to the newest (that always asks conda).
 
     A task's target is taken as holding only when conda_info read exactly what that task would write
     (content as copy compares it, owner, group, mode; a block as blockinfile would leave it; an env
     converged as conda_env decides): anything else runs its task, which decides as it always did.
     When the install or its .condarc is about to change, or a 0.1.0 record still breaks the root,
     the envs' verdicts read before are not trusted (``fast`` is false) and every env task runs.
+    ``work`` is false when no task has anything to do: the role then runs none of them.
     """
     paths = info.get('paths') or {}
     prefix = info.get('root_prefix')
@@ -366,6 +368,9 @@ def miniconda_plan(info, found, owner='', group='', condarc='', ca_bundle=None, 
         plan['fast'] and export['environment'] not in pending
         and (verdicts.get(export['dest']) or {}).get('converged')
         and verdicts[export['dest']].get('group') == group)]
+    plan['work'] = bool(found['legacy_record'] or boolean(update_all, strict=False) or any(
+        plan[key] for key in ('prefix', 'condarc', 'ca_bundle', 'tos_channels', 'record', 'shells', 'base',
+                              'environments', 'export_dir', 'exports')))
     return plan
 
 
