@@ -113,7 +113,11 @@ def miniconda_platform(facts, distribution='miniconda', prefix='', group='', she
     elif arch not in data['arches']:
         refusal = ('No %s installer for %s on %s; supported: %s.'
                    % (distribution, system, arch, ', '.join(data['arches'])))
-    prefix = prefix or DEFAULT_PREFIX
+    given = prefix = prefix or DEFAULT_PREFIX
+    if prefix.startswith('/'):
+        # conda_info names the root it read as normpath gives it: /opt/miniconda3/ is /opt/miniconda3,
+        # and every path the role compares (record, .condarc) is built from this one.
+        prefix = os.path.normpath(prefix)
     prefix_refusal = ''
     # The installer writes bin/, lib/, pkgs/... straight into the prefix: never into the folders the
     # modules refuse for an env either.
@@ -121,7 +125,7 @@ def miniconda_platform(facts, distribution='miniconda', prefix='', group='', she
         prefix_refusal = ('miniconda_prefix %s must be an absolute path of a folder of its own, for example %s: '
                           'not relative (it would land beside the playbook run) and not a system or home folder '
                           '(the installer and conda would write into it). Nothing was changed.'
-                          % (prefix, DEFAULT_PREFIX))
+                          % (given, DEFAULT_PREFIX))
     return {
         'system': system,
         'os': data['os'],

@@ -175,3 +175,10 @@ def test_every_filter_is_registered_under_its_documented_name():
     folder = pathlib.Path(miniconda_filters.__file__).parent
     for name in names:  # ansible-doc -t filter reads each one's documentation from <name>.yml
         assert yaml.safe_load((folder / (name + '.yml')).read_text())['DOCUMENTATION']['name'] == name
+
+
+@pytest.mark.parametrize('given', ['/opt/miniconda3/', '/opt/miniconda3//', '/opt/./miniconda3'])
+def test_a_prefix_is_the_path_conda_info_names(given):
+    # conda_info reports root_prefix normalised: a prefix kept as given would never be found installed.
+    platform = miniconda_platform(ARM_MAC, prefix=given)
+    assert (platform['prefix'], platform['conda']) == ('/opt/miniconda3', '/opt/miniconda3/bin/conda')

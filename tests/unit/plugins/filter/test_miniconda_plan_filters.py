@@ -1,6 +1,6 @@
 """miniconda_inspected and miniconda_plan (plugins/filter/miniconda.py): the role's decisions from one conda_info run.
 
-Each ``info`` is shaped as macfleet.conda.conda_info returns it to roles/miniconda/tasks/inspect.yml:
+Each ``info`` is shaped as macfleet.conda.conda_info returns it to roles/miniconda/tasks/present.yml:
 ``root_prefix`` (the root, normalised), ``conda_executable`` and ``conda_version`` (null on a bare host or a
 half-made install), ``envs`` with a verdict per declared env, ``base_packages`` and ``exports`` verdicts,
 and ``paths`` keyed by each path as the role gave it, with ``exists``, ``type``, ``owner``, ``group``,
@@ -454,26 +454,20 @@ def test_an_export_conda_info_gave_no_verdict_for_is_exported():
 
 # -- found bugs ---------------------------------------------------------------------------------------
 
-TRAILING_SLASH = ('miniconda_platform accepts miniconda_prefix "/opt/miniconda3/" as it is; inspect.yml keys '
-                  'conda_info\'s paths by that text ("/opt/miniconda3/", "/opt/miniconda3//.condarc") while '
-                  'conda_info normalises root_prefix to "/opt/miniconda3", and the filters look the prefix and '
-                  'the .condarc up by root_prefix: a working install is never found')
-
-
+# The role builds every path it gives conda_info (the prefix, its .condarc, the record) from the platform's
+# prefix, and conda_info names the root it read normalised: a prefix given as /opt/miniconda3/ must come
+# out of miniconda_platform as /opt/miniconda3, or a working install is never found.
 def _trailing_slash_host():
     given = miniconda_platform({'system': 'Darwin', 'architecture': 'arm64'}, prefix=PREFIX + '/')['prefix']
-    assert given == PREFIX + '/'  # accepted (no prefix_refusal) and kept as given
-    return given, converged_host(prefix=given, root_prefix=os.path.normpath(given))
+    return given, converged_host(prefix=given, root_prefix=os.path.normpath(PREFIX + '/'))
 
 
-@pytest.mark.xfail(strict=True, reason=TRAILING_SLASH + ' (action install: the installer reruns on every run)')
 def test_a_prefix_given_with_a_trailing_slash_is_found_installed():
     given, info = _trailing_slash_host()
     found = miniconda_inspected(info, installer=INSTALLER, record=record_path(given), legacy_record=legacy_path(given))
     assert found['action'] == 'none'
 
 
-@pytest.mark.xfail(strict=True, reason=TRAILING_SLASH + ' (the .condarc is rewritten and no env verdict is trusted)')
 def test_a_prefix_given_with_a_trailing_slash_keeps_its_condarc_and_fast_path():
     given, info = _trailing_slash_host()
     plan = miniconda_plan(info, FOUND, owner=OWNER, group=GROUP, condarc=CONDARC_TEXT,
