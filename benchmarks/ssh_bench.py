@@ -14,7 +14,7 @@ from conda_testbed.channel import cached_channel, channel_url
 from conda_testbed.installer import build_installer
 from conda_testbed.serve import serve_directory
 from benchmarks import fleet, sshd, ssh_summary
-from benchmarks.ssh_fleet import SshBench, configs, new_hosts, role_play, stat_play
+from benchmarks.ssh_fleet import SshBench, configs, fact_cache_env, new_hosts, role_play, stat_play
 from benchmarks.timing import Sample, interleaved
 from benchmarks.workload import env_specs
 
@@ -64,8 +64,13 @@ def run(args, collections_path: pathlib.Path, cache_dir: pathlib.Path,
         for config in measured:
             playbook = bench.write('role-e%d.yml' % config.envs, role_play(envs[:config.envs], channel))
             jobs[config, 'role'] = bench.job(playbook, inventories[config.hosts], config.hosts)
+        # The headline config again with Ansible's fact cache: its warm-up run fills the cache.
+        basis = ssh_summary.headline_basis(measured)
+        jobs[basis, 'role_cached'] = bench.job(workdir / 'files' / ('role-e%d.yml' % basis.envs),
+                                               inventories[basis.hosts], basis.hosts,
+                                               env=fact_cache_env(workdir / 'fact-cache'))
         # Opens every alias's connection and loads the role's code once: timed runs start warm.
-        warmup = [key for key in jobs if key[1] == 'stat'] + [(measured[0], 'role')]
+        warmup = [key for key in jobs if key[1] == 'stat'] + [(measured[0], 'role'), (basis, 'role_cached')]
         progress('ssh: timing %d jobs x %d runs, interleaved' % (len(jobs), args.ssh_runs))
         samples = interleaved(jobs, args.ssh_runs, warmup,
                               on_round=lambda done: progress('ssh: round %d of %d done' % (done, args.ssh_runs)))
@@ -83,6 +88,8 @@ def run(args, collections_path: pathlib.Path, cache_dir: pathlib.Path,
 
     noop_table, metrics = ssh_summary.noop(measured, samples)
     sentences, headline = ssh_summary.headline(measured, samples)
+    cached_table, cached_metrics = ssh_summary.fact_cache(basis, samples)
+    metrics.update(cached_metrics)
     drift_table, drift_metrics = ssh_summary.drift(largest, change, rerun)
     metrics.update(drift_metrics)
     metrics.update(headline)
@@ -99,6 +106,14 @@ def run(args, collections_path: pathlib.Path, cache_dir: pathlib.Path,
         noop_table,
         '',
     ] + sentences + [
+        '',
+        '## The same converged run with Ansible\'s fact cache (%s; jsonfile, as ansible.cfg `fact_caching` sets it)'
+        % basis.label,
+        '',
+        'The role gathers facts only where the host has none: with a cache, a converged host costs its one '
+        '`conda_info` run.',
+        '',
+        cached_table,
         '',
         '## One drifting env per host (%s): one transaction per changed env, then the same play again'
         % largest.label,

@@ -194,14 +194,27 @@ class SshBench:
             self._log_lines[log] = len(calls)
         return tuple(kinds)
 
-    def run(self, playbook: pathlib.Path, inventory: pathlib.Path, hosts: int) -> SshOutcome:
+    def run(self, playbook: pathlib.Path, inventory: pathlib.Path, hosts: int,
+            env: Optional[Mapping[str, str]] = None) -> SshOutcome:
         fleet = self.hosts[:hosts]
         self._new_calls(fleet)
         if self.counts_file.exists():
             self.counts_file.unlink()
-        result = self.runner.run_playbook(playbook, inventory=str(inventory), args=('--forks', str(self.forks)))
+        result = self.runner.run_playbook(playbook, inventory=str(inventory), args=('--forks', str(self.forks)),
+                                          env=dict(env or {}))
         return outcome_of(SshOutcome, result, module_runs=read_module_runs(self.counts_file),
                           conda_calls=self._new_calls(fleet))
 
-    def job(self, playbook: pathlib.Path, inventory: pathlib.Path, hosts: int) -> Callable[[], SshOutcome]:
-        return lambda: self.run(playbook, inventory, hosts)
+    def job(self, playbook: pathlib.Path, inventory: pathlib.Path, hosts: int,
+            env: Optional[Mapping[str, str]] = None) -> Callable[[], SshOutcome]:
+        return lambda: self.run(playbook, inventory, hosts, env)
+
+
+def fact_cache_env(folder: pathlib.Path) -> Dict[str, str]:
+    """Ansible's jsonfile fact cache in ``folder``, as a fleet configures it (ansible.cfg ``fact_caching``).
+
+    The role gathers its facts only where the host has none (the play's, or the cache's): with a cache
+    a converged host's second run costs its one ``conda_info`` run.
+    """
+    return {'ANSIBLE_CACHE_PLUGIN': 'jsonfile', 'ANSIBLE_CACHE_PLUGIN_CONNECTION': str(folder),
+            'ANSIBLE_CACHE_PLUGIN_TIMEOUT': '86400'}

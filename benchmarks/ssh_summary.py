@@ -94,6 +94,21 @@ def headline(configs: Sequence[SshConfig], samples: Samples) -> Tuple[List[str],
     return [text], metrics
 
 
+def fact_cache(config: SshConfig, samples: Samples) -> Tuple[str, Dict[str, object]]:
+    """The headline config's role run with the fact cache (``role_cached``) against the stat play."""
+    runs = samples[config, 'role_cached']
+    stat, role = median_seconds(samples[config.hosts, 'stat']), median_seconds(runs)
+    per_host = module_runs_per_host([sample.outcome for sample in runs])
+    metrics = {
+        'role_noop_ratio_fact_cache': role / stat,
+        'role_noop_ratio_fact_cache_config': config.label,
+        'module_runs_per_host_noop_fact_cache': per_host,
+    }
+    header = ['hosts', 'envs/host', 'stat play s', 'role s', 'role/stat', 'role s/host', 'module runs/host role']
+    return markdown_table(header, [[config.hosts, config.envs, stat, role, role / stat, role / config.hosts,
+                                    per_host]]), metrics
+
+
 def profile(runs: Sequence[Sample], top: int = 10) -> str:
     """The ``top`` tasks by median duration (a task runs on all hosts at once, forks allowing), and all tasks."""
     names = {name for sample in runs for name in sample.outcome.task_seconds}

@@ -115,3 +115,16 @@ def test_an_ssh_run_that_changed_or_failed_is_warned_about():
     assert ssh_summary.warnings(samples) == [
         'WARNING: ssh h1 stat: 1 of 1 runs not a clean no-op (first: rc=4 changed=0 failed=0)',
         'WARNING: ssh h1_e5 role: 1 of 2 runs not a clean no-op (first: rc=0 changed=2 failed=0)']
+
+
+def test_the_fact_cache_run_is_the_headline_config_against_its_stat_play():
+    config = SshConfig(16, 20)
+    samples = {(16, 'stat'): [Sample(s, outcome(stat_counts(16))) for s in (8.0, 9.0, 10.0)],
+               (config, 'role_cached'): [Sample(s, outcome({'mac00': {'conda_info': 1}, 'mac01': {'conda_info': 1}}))
+                                         for s in (14.0, 12.0, 30.0)]}
+    table, metrics = ssh_summary.fact_cache(config, samples)
+    assert metrics['role_noop_ratio_fact_cache'] == pytest.approx(14.0 / 9.0)
+    assert metrics['role_noop_ratio_fact_cache_config'] == 'h16_e20'
+    assert metrics['module_runs_per_host_noop_fact_cache'] == 1
+    cells = [cell.strip() for cell in table.splitlines()[-1].split('|')[1:-1]]
+    assert cells == ['16', '20', '9.000', '14.000', '1.556', '0.875', '1']
