@@ -138,6 +138,15 @@ def run(bed, argv):
     return bed.run(argv, **PIP_ISOLATED)
 
 
+def create_from(bed, real_python, text: str, name: str, as_json: bool):
+    """``env create -f environment-<name>.yml -p envs/<name>`` (``--json`` with ``as_json``) of ``text``, the
+    recording machine's paths rewritten and python=3.11 the test channel's working python; (prefix, result)."""
+    file_name = f'environment-{name}.yml'
+    (bed.work / file_name).write_text(bed.rewrite(text).replace('- python=3.11\n', f'- {real_python.spec}\n'))
+    prefix = bed.root / 'envs' / name
+    return prefix, run(bed, ['env', 'create', '-f', file_name, '-p', str(prefix)] + (['--json'] if as_json else []))
+
+
 # -- pip: (77-82) ----------------------------------------------------------------------------------
 
 def test_env_create_runs_the_pip_section_through_the_envs_pip_as_recording_77(pip_bed, real_python):
@@ -253,11 +262,7 @@ PIP_FAILED_JSON = {'caused_by': 'None', 'error': 'CondaEnvException: Pip failed'
 @pytest.mark.parametrize('as_json', [False, True], ids=['text', 'json'])
 def test_a_pip_failure_is_pip_failed_as_real_conda(pip_bed, real_python, as_json):
     bed = pip_bed
-    (bed.work / 'environment-pipfail.yml').write_text(
-        bed.rewrite(PIP_FAILS).replace('- python=3.11\n', f'- {real_python.spec}\n'))
-    prefix = bed.root / 'envs' / 'pipfail'
-    result = run(bed, ['env', 'create', '-f', 'environment-pipfail.yml', '-p', str(prefix)]
-                 + (['--json'] if as_json else []))
+    prefix, result = create_from(bed, real_python, PIP_FAILS, 'pipfail', as_json)
     assert result.returncode == 1, result.stdout + result.stderr
     if as_json:
         assert json.loads(result.stdout) == PIP_FAILED_JSON
@@ -287,11 +292,7 @@ def test_a_pip_section_without_pip_adds_pip_with_conda_s_warning(pip_bed, real_p
     """conda/env/env.py validate_keys; real conda 26.7.1 prints the warning once on stdout, first,
     also with --json (so stdout does not parse), and installs pip."""
     bed = pip_bed
-    (bed.work / 'environment-nopip.yml').write_text(
-        bed.rewrite(NO_PIP).replace('- python=3.11\n', f'- {real_python.spec}\n'))
-    prefix = bed.root / 'envs' / 'nopip'
-    result = run(bed, ['env', 'create', '-f', 'environment-nopip.yml', '-p', str(prefix)]
-                 + (['--json'] if as_json else []))
+    prefix, result = create_from(bed, real_python, NO_PIP, 'nopip', as_json)
     assert (result.returncode, result.stderr) == (0, ''), result.stdout + result.stderr
     assert result.stdout.startswith(NAG)
     assert result.stdout.count('nagging') == 1
@@ -385,13 +386,19 @@ def test_config_vars_list_json_as_recording_96(bed):
 
 # -- an unknown top-level key (121, 122) -----------------------------------------------------------
 
-def test_an_unknown_key_is_ignored_with_two_warnings_as_recording_121(bed):
+def run_unknown_key(bed, stem: str, name: str):
+    """Recording ``stem``'s ``env create`` of environment-unknown-key.yml into env ``name``, rerun on the bed
+    with python=3.9 in its package cache; checks its exit code and stderr, returns (recording, prefix, result)."""
     env_file(bed, 'environment-unknown-key.yml')
     prime(bed, 'python=3.9')
-    rec = recording('121_env_create_file_unknown_key')
-    prefix = bed.root / 'envs' / 'unknownkey'
+    rec = recording(stem)
     result = bed.run(bed.rewrite(rec.argv))
     assert (result.returncode, result.stderr) == (rec.exit_code, rec.stderr), result.stdout + result.stderr
+    return rec, bed.root / 'envs' / name, result
+
+
+def test_an_unknown_key_is_ignored_with_two_warnings_as_recording_121(bed):
+    rec, prefix, result = run_unknown_key(bed, '121_env_create_file_unknown_key', 'unknownkey')
     warning = rec.stdout[:rec.stdout.index('Collecting')]
     assert warning.count('EnvironmentSectionNotValid') == 2
     assert result.stdout.startswith(warning)
@@ -399,12 +406,7 @@ def test_an_unknown_key_is_ignored_with_two_warnings_as_recording_121(bed):
 
 
 def test_an_unknown_key_with_json_prints_the_warning_before_the_json_as_recording_122(bed):
-    env_file(bed, 'environment-unknown-key.yml')
-    prime(bed, 'python=3.9')
-    rec = recording('122_env_create_file_unknown_key_json')
-    prefix = bed.root / 'envs' / 'unknownkey_json'
-    result = bed.run(bed.rewrite(rec.argv))
-    assert (result.returncode, result.stderr) == (rec.exit_code, rec.stderr), result.stdout + result.stderr
+    rec, prefix, result = run_unknown_key(bed, '122_env_create_file_unknown_key_json', 'unknownkey_json')
     start = rec.stdout.index('{')
     assert result.stdout[:result.stdout.index('{')] == rec.stdout[:start]
     with pytest.raises(ValueError):

@@ -15,26 +15,12 @@ import pytest
 import yaml
 
 from conda_module_helpers import channel_args, comparable, packages, pip_runs
-from conda_testbed.playbook_runner import AnsibleRunner
-from conda_testbed.session import COLLECTIONS
 
 MODULE = 'macfleet.conda.conda_env'
 
 
 def pip_distributions(prefix: pathlib.Path) -> list:
     return sorted(path.name for path in prefix.glob('lib/python3.*/site-packages/macfleet_demo*.dist-info'))
-
-
-@pytest.fixture
-def pip_log(tmp_path):
-    return tmp_path / 'pip.log'
-
-
-@pytest.fixture
-def runner(tmp_path, conda_root, pip_env, pip_log) -> AnsibleRunner:
-    work = tmp_path / 'ansible-lock'
-    work.mkdir()
-    return AnsibleRunner(COLLECTIONS, work, env=dict(conda_root.env, PIP_LOG=str(pip_log), **pip_env))
 
 
 @pytest.fixture

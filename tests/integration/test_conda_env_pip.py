@@ -18,18 +18,6 @@ MODULE = 'macfleet.conda.conda_env'
 
 
 @pytest.fixture
-def pip_log(tmp_path):
-    return tmp_path / 'pip.log'
-
-
-@pytest.fixture
-def runner(tmp_path, conda_root, pip_env, pip_log) -> AnsibleRunner:
-    work = tmp_path / 'ansible-pip'
-    work.mkdir()
-    return AnsibleRunner(COLLECTIONS, work, env=dict(conda_root.env, PIP_LOG=str(pip_log), **pip_env))
-
-
-@pytest.fixture
 def python_spec(real_python):
     return real_python.spec
 
