@@ -204,7 +204,14 @@ def miniconda_install_action(prefix_stat, conda_version=None, record=None, insta
                and bool(_CONDA_VERSION.match(conda_version.get('stdout') or '')))
     found = {}
     if record and 'content' in record:
-        found = json.loads(base64.b64decode(record['content']))
+        try:
+            found = json.loads(base64.b64decode(record['content']))
+        except ValueError:
+            # A record cut short (a full disk, a killed run) says nothing: the install is updated in
+            # place (-u, envs kept) and the record written again, as for a conda no record describes.
+            found = {}
+        if not isinstance(found, Mapping):
+            found = {}
     if not exists:
         # Nothing there.
         action = 'install'

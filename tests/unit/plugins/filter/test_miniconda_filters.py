@@ -182,3 +182,11 @@ def test_a_prefix_is_the_path_conda_info_names(given):
     # conda_info reports root_prefix normalised: a prefix kept as given would never be found installed.
     platform = miniconda_platform(ARM_MAC, prefix=given)
     assert (platform['prefix'], platform['conda']) == ('/opt/miniconda3', '/opt/miniconda3/bin/conda')
+
+
+@pytest.mark.parametrize('content', [b'', b'{"installer": "Miniconda3-', b'[]', b'\xff\xfe'],
+                         ids=['empty', 'cut-short', 'not-a-mapping', 'not-utf8'])
+def test_a_broken_record_is_no_record_and_the_install_is_updated(content):
+    decision = miniconda_install_action({'stat': {'exists': True}}, {'rc': 0, 'stdout': 'conda 24.7.1'},
+                                        {'content': base64.b64encode(content).decode()}, installer='Miniconda3-x.sh')
+    assert decision == {'action': 'update', 'tos_accepted': []}
