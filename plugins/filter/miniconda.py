@@ -378,7 +378,7 @@ def miniconda_plan(info, found, owner='', group='', condarc='', ca_bundle=None, 
     plan['exports'] = [export for export in exports or [] if not (
         plan['fast'] and export['environment'] not in pending
         and (verdicts.get(export['dest']) or {}).get('converged')
-        and verdicts[export['dest']].get('group') == group)]
+        and verdicts[export['dest']].get('group') == group and verdicts[export['dest']].get('owner') == owner)]
     plan['work'] = bool(found['legacy_record'] or boolean(update_all, strict=False) or any(
         plan[key] for key in ('prefix', 'condarc', 'ca_bundle', 'tos_channels', 'record', 'shells', 'base',
                               'environments', 'export_dir', 'exports')))

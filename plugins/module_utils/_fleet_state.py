@@ -14,9 +14,11 @@ Private to this collection (not a public API), as the leading underscore says.
 from __future__ import annotations
 
 import base64
+import getpass
 import grp
 import hashlib
 import os
+import platform
 import pwd
 import re
 import stat
@@ -510,6 +512,18 @@ def owner_group(owner):
         return _account_name(grp.getgrgid, pwd.getpwnam(owner).pw_gid)
     except KeyError:
         return None
+
+
+def host_facts(environ=None):
+    """The few facts the miniconda role decides by, named and found as ansible.builtin.setup finds them
+    (its platform and user subsets: ``platform.system()``, ``platform.machine()``, ``getpass.getuser()``),
+    so a role run that has no facts yet learns them from this one module run instead of a setup run.
+    ``user_group`` is the primary group of ``user_id`` (``id -gn``); ``env`` holds ``SUDO_USER`` only, when set."""
+    environ = os.environ if environ is None else environ
+    user = getpass.getuser()
+    return {'system': platform.system(), 'architecture': platform.machine(), 'user_id': user,
+            'user_group': owner_group(user),
+            'env': dict((key, environ[key]) for key in ('SUDO_USER',) if key in environ)}
 
 
 def base_verdict(specs, state):

@@ -245,6 +245,33 @@ paths:
   type: dict
   sample: {/opt/miniconda3/.condarc: {exists: true, type: file, owner: builder, group: staff, mode: "0644",
            checksum: 3f786850e387550fdab836ed7e6dc881de23001b}}
+host_facts:
+  description:
+    - The host's facts the miniconda role decides by, named and found as M(ansible.builtin.setup) finds them, for
+      the account the module runs as, so a role run without facts needs no C(setup) run.
+  returned: always
+  type: dict
+  contains:
+    system:
+      description: As the C(system) fact (C(platform.system())).
+      type: str
+      sample: Darwin
+    architecture:
+      description: As the C(architecture) fact (C(platform.machine())).
+      type: str
+      sample: arm64
+    user_id:
+      description: As the C(user_id) fact, the account the module runs as.
+      type: str
+      sample: builder
+    user_group:
+      description: The primary group of RV(host_facts.user_id); null when it has none.
+      type: str
+      sample: staff
+    env:
+      description: C(SUDO_USER) from the module's environment when it is set (the C(env) fact's), else empty.
+      type: dict
+      sample: {}
 owner_group:
   description: The primary group of O(owner); null when there is no such account.
   returned: when O(owner) is given
@@ -430,7 +457,7 @@ def main():
                   conda_executable=conda if os.path.isfile(conda) and os.access(conda, os.X_OK) else None,
                   conda_version=fleet.conda_version(root, base.records if base else []),
                   platform=fleet.root_platform(base.records if base else [], os.environ),
-                  condarc=fleet.read_condarc(root)[1], envs=envs)
+                  condarc=fleet.read_condarc(root)[1], envs=envs, host_facts=fleet.host_facts())
     if params['base_packages'] is not None:
         result['base_packages'] = fleet.base_verdict(params['base_packages'], base)
     if params['exports'] is not None:

@@ -28,9 +28,13 @@ from conda_testbed.serve import serve_directory
 OLD, NEW = '24.7.1-0', '24.9.2-0'
 TASK = 'macfleet.conda.miniconda : %s'
 PLAY = [{'hosts': 'localhost', 'gather_facts': False, 'roles': [{'role': 'macfleet.conda.miniconda'}]}]
-# The role's own fact gathering (the play gathers none) and its one conda_info run.
-CONVERGED_RUNS = [TASK % 'Gather the platform facts the role needs',
-                  TASK % 'Read the install, its environments and the files the role manages']
+GATHERING_PLAY = [dict(PLAY[0], gather_facts=True)]
+# The play gathers no facts: the role's one conda_info run also learns the host's (the probe), and as the
+# play connects as the owner, it is the owner's answer.
+CONVERGED_RUNS = [TASK % "Read the install, its environments, the files the role manages and the host's facts"]
+# The play gathers facts: the role reads as the owner, once.
+CONVERGED_RUNS_WITH_FACTS = ['Gathering Facts',
+                             TASK % 'Read the install, its environments and the files the role manages, as the owner']
 
 
 needs_two_builds = pytest.mark.skipif(
@@ -71,7 +75,7 @@ def role(tmp_path, served, channel_url, pip_env):
     (tmp_path / 'inventory.ini').write_text(
         'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
 
-    def run(version: str, check: bool = False, env: dict | None = None, **variables):
+    def run(version: str, check: bool = False, env: dict | None = None, play: list = PLAY, **variables):
         extra = {
             'miniconda_version': version,
             'miniconda_mirror_url': base_url,
@@ -83,7 +87,7 @@ def role(tmp_path, served, channel_url, pip_env):
         if REAL_INSTALLER:
             # Every conda has the classic solver; a conda built from source has no libmamba.
             extra['miniconda_condarc_extra'] = {'solver': 'classic'}
-        return runner.run_playbook(PLAY, check=check, extra_vars=dict(extra, **variables), env=env)
+        return runner.run_playbook(play, check=check, extra_vars=dict(extra, **variables), env=env)
     return run
 
 
@@ -175,7 +179,7 @@ def module_runs(tmp_path, run, *args, **kwargs):
     return result, [(entry['task'], entry['changed']) for entry in runs.get('localhost', [])]
 
 
-def test_a_converged_host_costs_two_module_runs_and_a_drifting_env_its_own_task(role, tmp_path, first):
+def test_a_converged_host_costs_one_module_run_and_a_drifting_env_its_own_task(role, tmp_path, first):
     home = tmp_path / 'home'
     wanted = {'miniconda_base_packages': ['toolz'], 'miniconda_shell_init': True,
               'miniconda_owner_home': str(home), 'miniconda_export_dir': str(tmp_path / 'exports'),
@@ -193,6 +197,9 @@ def test_a_converged_host_costs_two_module_runs_and_a_drifting_env_its_own_task(
     checked, ran = module_runs(tmp_path, role, first, check=True, **wanted)
     assert checked.changed == 0
     assert ran == [(task, False) for task in CONVERGED_RUNS]
+    gathered, ran = module_runs(tmp_path, role, first, play=GATHERING_PLAY, **wanted)
+    assert gathered.changed == 0
+    assert ran == [(task, False) for task in CONVERGED_RUNS_WITH_FACTS]
 
     # e2 drifts from its declaration: its conda_env runs, then its export, and nothing else
     drifting = dict(wanted)

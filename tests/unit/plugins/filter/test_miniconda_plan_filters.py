@@ -446,6 +446,12 @@ def test_an_export_whose_file_has_another_group_is_exported():
     assert plan_for(info)['exports'] == [EXPORTS[0]]
 
 
+def test_an_export_whose_file_has_another_owner_is_exported():
+    info = converged_host()  # the probe reads before the owner is known: the plan compares the owner too
+    info['exports'][0] = dict(info['exports'][0], owner='root')
+    assert plan_for(info)['exports'] == [EXPORTS[0]]
+
+
 def test_an_export_conda_info_gave_no_verdict_for_is_exported():
     info = converged_host()
     info['exports'] = info['exports'][1:]

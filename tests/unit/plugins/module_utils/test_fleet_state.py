@@ -326,3 +326,16 @@ def test_conda_version_from_the_record_name_when_records_cannot_load(tmp_path):
     (meta / 'conda-26.7.1-py311h06a4308_0.json').write_text('{}')
     (meta / 'conda-package-handling-2.2.0-py_0.json').write_text('{}')
     assert fleet.conda_version(str(tmp_path), []) == '26.7.1'
+
+
+def test_host_facts_are_what_setup_calls_them():
+    # The role feeds these to the filters that take ansible_facts: the names and values must be setup's.
+    from ansible.module_utils.facts.system.platform import PlatformFactCollector
+    from ansible.module_utils.facts.system.user import UserFactCollector
+    setup = dict(PlatformFactCollector().collect(), **UserFactCollector().collect())
+    facts = fleet.host_facts({'SUDO_USER': 'admin', 'HOME': '/x'})
+    assert (facts['system'], facts['architecture'], facts['user_id']) == (
+        setup['system'], setup['architecture'], setup['user_id'])
+    assert facts['user_group'] == fleet.owner_group(setup['user_id'])
+    assert facts['env'] == {'SUDO_USER': 'admin'}
+    assert fleet.host_facts({})['env'] == {}
