@@ -75,7 +75,7 @@ def role(tmp_path, served, channel_url, pip_env):
     (tmp_path / 'inventory.ini').write_text(
         'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
 
-    def run(version: str, check: bool = False, env: dict | None = None, play: list = PLAY, **variables):
+    def run(version: str, check: bool = False, env: dict | None = None, play: list | None = None, **variables):
         extra = {
             'miniconda_version': version,
             'miniconda_mirror_url': base_url,
@@ -87,7 +87,7 @@ def role(tmp_path, served, channel_url, pip_env):
         if REAL_INSTALLER:
             # Every conda has the classic solver; a conda built from source has no libmamba.
             extra['miniconda_condarc_extra'] = {'solver': 'classic'}
-        return runner.run_playbook(play, check=check, extra_vars=dict(extra, **variables), env=env)
+        return runner.run_playbook(play or PLAY, check=check, extra_vars=dict(extra, **variables), env=env)
     return run
 
 
