@@ -212,8 +212,14 @@ class EnvState(object):
 
     python = None
 
-    def report(self):
-        """The env as the module returns it."""
+    def report(self, details=True):
+        """The env as the module returns it; without ``details`` only where it is and when it changed."""
+        if not details:
+            result = {'exists': True, 'prefix': self.prefix,
+                      'last_modified': last_modified(self.prefix, self.history, self.python)}
+            if self.error:
+                result['error'] = self.error
+            return result
         names = [record['name'] for record in self.records]
         result = {
             'exists': True,
@@ -232,8 +238,10 @@ class EnvState(object):
         return result
 
 
-def missing_report():
+def missing_report(details=True):
     """A declared env that does not exist: the same keys, empty."""
+    if not details:
+        return {'exists': False, 'prefix': None, 'last_modified': None}
     return {'exists': False, 'prefix': None, 'packages': [], 'requested': {}, 'pip_packages': [],
             'variables': {}, 'last_modified': None}
 

@@ -51,6 +51,13 @@ options:
     type: str
     choices: [fail, undecided]
     default: fail
+  details:
+    description:
+      - V(false) leaves out of each env its C(packages), C(requested), C(pip_packages) and C(variables), keeping
+        C(exists), C(prefix), C(last_modified), C(error) and the verdict; the miniconda role's inspection needs no
+        more, and a fleet's result stays small (20 envs, about a tenth of the bytes).
+    type: bool
+    default: true
   root:
     description:
       - The conda root to read (the miniconda role's prefix) instead of the one O(executable) or the usual search finds.
@@ -301,20 +308,24 @@ envs:
       type: list
       elements: dict
       sample: [{name: numpy, version: 1.19.2, build: py39hf4c9891_0, channel: conda-forge}]
+      returned: unless O(details=false)
     requested:
       description: The specs the user asked for, by package name, as C(conda-meta/history) records them
         (the last request for a name wins, removed and no longer installed names are dropped).
       type: dict
       sample: {python: "python=3.9", numpy: "numpy=1.19.2"}
+      returned: unless O(details=false)
     pip_packages:
       description: The Python distributions that pip (not conda) installed, each with C(name) and C(version).
       type: list
       elements: dict
       sample: [{name: requests, version: 2.31.0}]
+      returned: unless O(details=false)
     variables:
       description: The env's config vars (C(conda env config vars list)), values as text.
       type: dict
       sample: {BUILD_PROFILE: release}
+      returned: unless O(details=false)
     last_modified:
       description: When the env last changed (ISO 8601, UTC), the latest of its last C(conda-meta/history) entry
         and the modification times of C(conda-meta), its C(history) and C(state), and site-packages.
@@ -415,6 +426,7 @@ def main():
         argument_spec=dict(
             declared=dict(type='list', elements='dict'),
             bad_declarations=dict(type='str', choices=['fail', 'undecided'], default='fail'),
+            details=dict(type='bool', default=True),
             root=dict(type='path'),
             base_packages=dict(type='list', elements='str'),
             exports=dict(type='list', elements='dict', options=EXPORT_OPTIONS),
@@ -442,13 +454,13 @@ def main():
     # (without root, the root is conda's own: listed as it always was)
     found, warnings = fleet.known_envs(root, home, os.environ) if root_exists or not params['root'] else ([], [])
     states = dict((key, fleet.EnvState(prefix, conda_too=bool(declared))) for key, prefix in found)
-    envs = dict((key, state.report()) for key, state in states.items())
+    envs = dict((key, state.report(params['details'])) for key, state in states.items())
     for declaration in declared:
         state = states.get(declaration.name)
-        envs.setdefault(declaration.name, fleet.missing_report()).update(
+        envs.setdefault(declaration.name, fleet.missing_report(params['details'])).update(
             fleet.verdict(declaration, state, is_root=declaration.name == 'base'))
     for name, message in (refused or {}).items():
-        envs.setdefault(name, fleet.missing_report()).update(fleet.refused_verdict(mask_text(message)))
+        envs.setdefault(name, fleet.missing_report(params['details'])).update(fleet.refused_verdict(mask_text(message)))
     for warning in warnings:
         module.warn(mask_text(warning))
     base = states.get('base')

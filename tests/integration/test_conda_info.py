@@ -121,6 +121,15 @@ def test_declared_envs_converged_drifting_and_missing(runner, conda_root, envs):
     assert got['retired']['exists'] is False and got['retired']['converged'] is True
     assert 'converged' not in got['base']  # not declared
 
+    # without details: the same verdicts, none of the contents
+    short = info(runner, conda_root, declared=declared, details=False)['envs']
+    assert set(short) == set(got)
+    for name, env in got.items():
+        kept = dict((key, value) for key, value in env.items()
+                    if key not in ('packages', 'requested', 'pip_packages', 'variables'))
+        assert short[name] == kept, name
+    assert conda_root.calls() == []
+
     drifting_pipenv = dict(converged_pipenv, pip=['macfleet-demo-b==2.0.0', 'macfleet-demo-c'],
                            variables={'BUILD_PROFILE': 'debug'})
     got = info(runner, conda_root, declared=[drifting_pipenv])['envs']

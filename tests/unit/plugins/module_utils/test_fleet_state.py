@@ -339,3 +339,14 @@ def test_host_facts_are_what_setup_calls_them():
     assert facts['user_group'] == fleet.owner_group(setup['user_id'])
     assert facts['env'] == {'SUDO_USER': 'admin'}
     assert fleet.host_facts({})['env'] == {}
+
+
+def test_without_details_an_env_is_where_it_is_and_when_it_changed(tmp_path):
+    prefix = tmp_path / 'env'
+    (prefix / 'conda-meta').mkdir(parents=True)
+    (prefix / 'conda-meta' / 'history').write_text('')
+    state = fleet.EnvState(str(prefix))
+    full, short = state.report(), state.report(details=False)
+    assert set(full) - set(short) == {'packages', 'requested', 'pip_packages', 'variables'}
+    assert short == {'exists': True, 'prefix': str(prefix), 'last_modified': full['last_modified']}
+    assert fleet.missing_report(details=False) == {'exists': False, 'prefix': None, 'last_modified': None}
