@@ -385,6 +385,57 @@ def miniconda_plan(info, found, owner='', group='', condarc='', ca_bundle=None, 
     return plan
 
 
+_ROLE_FACTS = ('system', 'architecture', 'user_id', 'env')
+
+
+def miniconda_settle(facts, probe=None, distribution='miniconda', prefix='', group='', shells=None, owner='',
+                     home='', version='latest', sha256='', mirror_url='', installer_url='', verify_checksum=True,
+                     refuse_unverified=False):
+    """Platform, account and installer in one call, and every refusal, from the host's facts.
+
+    ``probe`` is the main entry point's conda_info run (``host_facts``): taken where ``facts`` lack one
+    of the facts the role decides by. One call, because on a converged fleet the role's cost is its
+    templating: each value read again from a chain of lazy variables is rendered again."""
+    if any(key not in (facts or {}) for key in _ROLE_FACTS) and isinstance((probe or {}).get('host_facts'), Mapping):
+        facts = probe['host_facts']
+    platform = miniconda_platform(facts, distribution=distribution, prefix=prefix, group=group, shells=shells)
+    account = miniconda_account(facts, owner=owner, home=home)
+    installer = miniconda_installer(platform, distribution=distribution, version=version, sha256=sha256,
+                                    mirror_url=mirror_url, installer_url=installer_url,
+                                    verify_checksum=verify_checksum)
+    refusals = [platform['refusal'], platform['prefix_refusal'], account['refusal'],
+                installer['refusal'] if boolean(refuse_unverified, strict=False) else '']
+    return {'platform': platform, 'account': account, 'installer': installer,
+            'refusals': [refusal for refusal in refusals if refusal]}
+
+
+def miniconda_record_text(record):
+    """The role's record as record.yml writes it: ``to_nice_json`` of it, and a newline."""
+    return json.dumps(record, indent=4, sort_keys=True, separators=(',', ': ')) + '\n'
+
+
+def miniconda_decide(probe, owner_read=None, installer='', record='', legacy_record='', platform_group='',
+                     host=None, record_fields=None, **plan_options):
+    """miniconda_inspected, the owner's group and miniconda_plan in one call, from the role's conda_info run.
+
+    The answer is ``owner_read``'s where that run happened (the probe ran as someone else, or not at
+    all), else ``probe``'s. The group is the platform's (staff on a Mac), else the one conda_info read
+    for the owner (``owner_group``), else, when it ran as the owner without its name, its account's.
+    ``host`` is miniconda_host without the group, returned with it. ``record_fields`` (distribution and
+    installer; none when the run writes no record) make the record a run with terms of service writes:
+    the channels already accepted and those it accepts now (``tos_channels``)."""
+    info = owner_read if owner_read and not owner_read.get('skipped') else probe
+    found = miniconda_inspected(info, installer=installer, record=record, legacy_record=legacy_record)
+    read_group = info.get('owner_group') if 'owner_group' in info else (info.get('host_facts') or {}).get('user_group')
+    group = platform_group or read_group or ''
+    if record_fields is not None:
+        accepted = sorted(set(found['tos_accepted']) | set(plan_options.get('tos_channels') or []))
+        plan_options['record'] = {'path': record,
+                                  'text': miniconda_record_text(dict(record_fields, tos_accepted=accepted))}
+    plan = miniconda_plan(info, found, group=group, **plan_options)
+    return {'found': found, 'group': group, 'plan': plan, 'host': dict(host or {}, group=group)}
+
+
 class FilterModule:
     """The miniconda role's decisions."""
 
@@ -400,4 +451,7 @@ class FilterModule:
             'miniconda_exports': miniconda_exports,
             'miniconda_inspected': miniconda_inspected,
             'miniconda_plan': miniconda_plan,
+            'miniconda_settle': miniconda_settle,
+            'miniconda_decide': miniconda_decide,
+            'miniconda_record_text': miniconda_record_text,
         }

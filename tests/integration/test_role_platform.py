@@ -25,7 +25,7 @@ PLAY = [{
             'system': '{{ fake_system }}', 'architecture': '{{ fake_arch }}', 'user_id': 'builder',
             'env': {}, 'cacheable': True}},
         {'name': 'platform data', 'ansible.builtin.include_role': {
-            'name': 'macfleet.conda.miniconda', 'tasks_from': 'facts'},
+            'name': 'macfleet.conda.miniconda', 'tasks_from': 'facts', 'public': True},
          'vars': {'miniconda_version': '24.7.1-0', 'miniconda_sha256': '0' * 64, 'miniconda_owner': 'builder',
                   'miniconda_group': 'builders'}},
         {'name': 'report', 'ansible.builtin.debug': {'msg': {

@@ -1,0 +1,108 @@
+"""miniconda_settle, miniconda_decide and miniconda_record_text: the role's settling and deciding, one render each."""
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import pytest
+from ansible.plugins.filter.core import to_nice_json
+
+from ansible_collections.macfleet.conda.plugins.filter.miniconda import (
+    miniconda_account, miniconda_decide, miniconda_installer, miniconda_platform, miniconda_record_text,
+    miniconda_settle)
+
+MAC = {'system': 'Darwin', 'architecture': 'arm64', 'user_id': 'builder', 'env': {}}
+LINUX_PROBE = {'host_facts': {'system': 'Linux', 'architecture': 'x86_64', 'user_id': 'ci', 'user_group': 'ci',
+                              'env': {}}}
+PREFIX = '/opt/miniconda3'
+INSTALLER = 'Miniconda3-py311_24.7.1-0-MacOSX-arm64.sh'
+RECORD = PREFIX + '/etc/macfleet/miniconda.json'
+LEGACY = PREFIX + '/conda-meta/macfleet-miniconda.json'
+
+
+def test_settle_is_the_three_filters_and_their_refusals():
+    settled = miniconda_settle(MAC, owner='builder', version='24.7.1-0', sha256='ab' * 32)
+    platform = miniconda_platform(MAC)
+    assert settled['platform'] == platform
+    assert settled['account'] == miniconda_account(MAC, owner='builder')
+    assert settled['installer'] == miniconda_installer(platform, version='24.7.1-0', sha256='ab' * 32)
+    assert settled['refusals'] == []
+
+
+def test_settle_lists_every_refusal_and_the_installers_only_when_asked():
+    facts = {'system': 'Windows', 'architecture': 'AMD64', 'user_id': 'root', 'env': {}}
+    kept = miniconda_settle(facts, prefix='miniconda3', version='24.7.1-0')
+    assert [refusal.split(' ')[0] for refusal in kept['refusals']] == ['macfleet.conda.miniconda', 'miniconda_prefix',
+                                                                      'The']
+    refused = miniconda_settle(MAC, version='24.7.1-0', refuse_unverified=True)
+    assert refused['refusals'] and refused['refusals'][-1].startswith('No sha256 for Miniconda3-')
+
+
+def test_settle_takes_the_probes_facts_only_where_the_play_gave_none():
+    assert miniconda_settle({}, probe=LINUX_PROBE)['platform']['system'] == 'Linux'
+    assert miniconda_settle({}, probe=LINUX_PROBE)['account']['owner'] == 'ci'
+    assert miniconda_settle(MAC, probe=LINUX_PROBE)['platform']['system'] == 'Darwin'
+    partial = {'system': 'Darwin', 'architecture': 'arm64', 'user_id': 'builder'}  # no env: setup then runs
+    assert miniconda_settle(partial, probe={'skipped': True})['platform']['system'] == 'Darwin'
+
+
+def record_text(tos_accepted):
+    return miniconda_record_text({'distribution': 'miniconda', 'installer': INSTALLER, 'tos_accepted': tos_accepted})
+
+
+def test_the_record_text_is_to_nice_json_and_a_newline():
+    record = {'distribution': 'miniconda', 'installer': INSTALLER, 'tos_accepted': ['b', 'a']}
+    assert miniconda_record_text(record) == to_nice_json(record) + '\n'
+
+
+def answer(tos_accepted=(), owner_group='staff', **extra):
+    """A converged install as conda_info reads it, its record accepting ``tos_accepted``."""
+    text = record_text(list(tos_accepted))
+    info = {'root_prefix': PREFIX, 'conda_executable': PREFIX + '/bin/conda', 'conda_version': '24.7.1',
+            'host_facts': {'user_group': 'hostgroup'}, 'envs': {}, 'paths': {
+                PREFIX: {'exists': True, 'type': 'directory', 'owner': 'builder', 'group': 'staff', 'mode': '0755'},
+                RECORD: {'exists': True, 'type': 'file', 'owner': 'builder', 'group': 'staff', 'mode': '0644',
+                         'checksum': hashlib.sha1(text.encode()).hexdigest(),
+                         'content': base64.b64encode(text.encode()).decode()},
+                PREFIX + '/etc/macfleet': {'exists': True, 'type': 'directory', 'owner': 'builder', 'group': 'staff',
+                                           'mode': '0755'},
+                LEGACY: {'exists': False}}}
+    if owner_group is not None:
+        info['owner_group'] = owner_group
+    info.update(extra)
+    return info
+
+
+def decide(probe, owner_read=None, **options):
+    return miniconda_decide(probe, owner_read=owner_read, installer=INSTALLER, record=RECORD, legacy_record=LEGACY,
+                            owner='builder', **options)
+
+
+def test_the_owners_answer_wins_where_that_run_happened():
+    probe, owner_read = answer(owner_group='wheel'), answer(owner_group='staff')
+    assert decide(probe, owner_read)['group'] == 'staff'
+    assert decide(probe, {'skipped': True})['group'] == 'wheel'
+
+
+@pytest.mark.parametrize('platform_group, owner_group, group', [('staff', 'other', 'staff'), ('', 'builders', 'builders'),
+                                                                ('', None, 'hostgroup'), ('', '', '')],
+                         ids=['platform', 'owner-group', 'host-facts-account', 'no-account'])
+def test_the_group(platform_group, owner_group, group):
+    decided = decide(answer(owner_group=owner_group), platform_group=platform_group, host={'owner': 'builder'})
+    assert decided['group'] == group
+    assert decided['host'] == {'owner': 'builder', 'group': group}
+
+
+def test_found_and_plan_are_the_filters_on_that_answer():
+    decided = decide(answer(), platform_group='staff')
+    assert decided['found'] == {'action': 'none', 'tos_accepted': [], 'legacy_record': False}
+    assert decided['plan']['prefix'] is False and decided['plan']['work'] is True  # .condarc not read: written
+
+
+def test_the_record_a_tos_run_writes_holds_the_channels_accepted_and_those_accepted_now():
+    fields = {'distribution': 'miniconda', 'installer': INSTALLER}
+    held = decide(answer(tos_accepted=['a', 'b']), platform_group='staff', record_fields=fields, tos_channels=['b', 'a'])
+    assert held['plan']['record'] is False and held['plan']['tos_channels'] == []
+    more = decide(answer(tos_accepted=['a']), platform_group='staff', record_fields=fields, tos_channels=['a', 'b'])
+    assert more['plan']['record'] is True and more['plan']['tos_channels'] == ['b']
+    assert decide(answer(), platform_group='staff')['plan']['record'] is False  # no ToS: no record to write
