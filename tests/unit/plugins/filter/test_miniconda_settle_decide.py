@@ -32,8 +32,8 @@ def test_settle_is_the_three_filters_and_their_refusals():
 def test_settle_lists_every_refusal_and_the_installers_only_when_asked():
     facts = {'system': 'Windows', 'architecture': 'AMD64', 'user_id': 'root', 'env': {}}
     kept = miniconda_settle(facts, prefix='miniconda3', version='24.7.1-0')
-    assert [refusal.split(' ')[0] for refusal in kept['refusals']] == ['macfleet.conda.miniconda', 'miniconda_prefix',
-                                                                      'The']
+    first_words = [refusal.split(' ')[0] for refusal in kept['refusals']]
+    assert first_words == ['macfleet.conda.miniconda', 'miniconda_prefix', 'The']
     refused = miniconda_settle(MAC, version='24.7.1-0', refuse_unverified=True)
     assert refused['refusals'] and refused['refusals'][-1].startswith('No sha256 for Miniconda3-')
 
