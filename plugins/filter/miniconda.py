@@ -379,25 +379,24 @@ def miniconda_plan(info, found, owner='', group='', condarc='', ca_bundle=None, 
         plan['fast'] and export['environment'] not in pending
         and (verdicts.get(export['dest']) or {}).get('converged')
         and verdicts[export['dest']].get('group') == group and verdicts[export['dest']].get('owner') == owner)]
-    plan['work'] = bool(found['legacy_record'] or boolean(update_all, strict=False) or any(
+    plan['update_all'] = boolean(update_all, strict=False)
+    plan['work'] = bool(found['legacy_record'] or plan['update_all'] or any(
         plan[key] for key in ('prefix', 'condarc', 'ca_bundle', 'tos_channels', 'record', 'shells', 'base',
                               'environments', 'export_dir', 'exports')))
     return plan
 
 
-_ROLE_FACTS = ('system', 'architecture', 'user_id', 'env')
-
-
-def miniconda_settle(facts, probe=None, distribution='miniconda', prefix='', group='', shells=None, owner='',
+def miniconda_settle(facts, probed_facts=None, distribution='miniconda', prefix='', group='', shells=None, owner='',
                      home='', version='latest', sha256='', mirror_url='', installer_url='', verify_checksum=True,
                      refuse_unverified=False):
     """Platform, account and installer in one call, and every refusal, from the host's facts.
 
-    ``probe`` is the main entry point's conda_info run (``host_facts``): taken where ``facts`` lack one
-    of the facts the role decides by. One call, because on a converged fleet the role's cost is its
-    templating: each value read again from a chain of lazy variables is rendered again."""
-    if any(key not in (facts or {}) for key in _ROLE_FACTS) and isinstance((probe or {}).get('host_facts'), Mapping):
-        facts = probe['host_facts']
+    ``probed_facts`` are the main entry point's conda_info ``host_facts`` where the role takes them for the
+    play's (vars/main.yml ``__miniconda_probed_facts`` decides), none otherwise. One call, because on a
+    converged fleet the role's cost is its templating: each value read again from a chain of lazy
+    variables is rendered again."""
+    if isinstance(probed_facts, Mapping):
+        facts = probed_facts
     platform = miniconda_platform(facts, distribution=distribution, prefix=prefix, group=group, shells=shells)
     account = miniconda_account(facts, owner=owner, home=home)
     installer = miniconda_installer(platform, distribution=distribution, version=version, sha256=sha256,

@@ -69,7 +69,9 @@ def test_a_channel_whose_terms_are_not_accepted_is_work():
 
 @pytest.mark.parametrize('update_all', [True, 'yes'])
 def test_update_all_always_asks_conda(update_all):
-    assert plan(update_all=update_all)['work'] is True
+    result = plan(update_all=update_all)
+    assert result['work'] is True and result['update_all'] is True
+    assert plan()['update_all'] is False
 
 
 def test_a_missing_shell_block_is_work():

@@ -38,12 +38,11 @@ def test_settle_lists_every_refusal_and_the_installers_only_when_asked():
     assert refused['refusals'] and refused['refusals'][-1].startswith('No sha256 for Miniconda3-')
 
 
-def test_settle_takes_the_probes_facts_only_where_the_play_gave_none():
-    assert miniconda_settle({}, probe=LINUX_PROBE)['platform']['system'] == 'Linux'
-    assert miniconda_settle({}, probe=LINUX_PROBE)['account']['owner'] == 'ci'
-    assert miniconda_settle(MAC, probe=LINUX_PROBE)['platform']['system'] == 'Darwin'
-    partial = {'system': 'Darwin', 'architecture': 'arm64', 'user_id': 'builder'}  # no env: setup then runs
-    assert miniconda_settle(partial, probe={'skipped': True})['platform']['system'] == 'Darwin'
+def test_settle_takes_the_probed_facts_where_given_and_the_facts_otherwise():
+    probed = LINUX_PROBE['host_facts']
+    assert miniconda_settle({}, probed_facts=probed)['platform']['system'] == 'Linux'
+    assert miniconda_settle({}, probed_facts=probed)['account']['owner'] == 'ci'
+    assert miniconda_settle(MAC, probed_facts=None)['platform']['system'] == 'Darwin'
 
 
 def record_text(tos_accepted):
