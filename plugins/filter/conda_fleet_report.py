@@ -109,7 +109,6 @@ _value:
       type: dict
 '''
 
-import html
 import json
 import re
 from collections.abc import Mapping
@@ -490,6 +489,8 @@ dl.legend dd { margin: 0; color: var(--muted); }
 
 
 def _html(text):
+    # imported here: Ansible loads every file of this folder to find any one filter (the role's too), in every worker
+    import html
     return html.escape('' if text is None else str(text), quote=True)
 
 

@@ -84,10 +84,16 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask
-from ansible_collections.macfleet.conda.plugins.module_utils._export_render import (
-    CONDA_LOCK_VERSION, entry_key, platform_content_hash, render_conda_lock)
 
+# Ansible loads every file of this folder to find any one filter, in every worker and for every task that
+# uses one (the role's miniconda_* filters included): what only this filter needs is imported when it runs.
 OUTPUTS = ('text', 'data')
+
+
+def _render():
+    """conda_export's own lock renderer (``_export_render``), imported on first use."""
+    from ansible_collections.macfleet.conda.plugins.module_utils import _export_render
+    return _export_render
 
 
 def _fail(msg):
@@ -128,9 +134,9 @@ def _checked(name, lock):
     if not isinstance(lock, Mapping) or not isinstance(lock.get('metadata'), Mapping) \
             or not isinstance(lock.get('package'), list):
         _fail('%s is no conda-lock file (a mapping with metadata and package).' % name)
-    if lock.get('version') != CONDA_LOCK_VERSION:
+    if lock.get('version') != _render().CONDA_LOCK_VERSION:
         _fail('%s is a conda-lock file of version %r; only version %d can be merged.'
-              % (name, lock.get('version'), CONDA_LOCK_VERSION))
+              % (name, lock.get('version'), _render().CONDA_LOCK_VERSION))
     for entry in lock['package']:
         if not isinstance(entry, Mapping) or not all(key in entry for key in ('name', 'manager', 'platform')):
             _fail('%s has a package entry without name, manager or platform: %r.' % (name, entry))
@@ -162,8 +168,8 @@ def _by_platform(lock):
 
 
 def _first_difference(one, other):
-    mine = dict((entry_key(entry), entry) for entry in one)
-    theirs = dict((entry_key(entry), entry) for entry in other)
+    mine = dict((_render().entry_key(entry), entry) for entry in one)
+    theirs = dict((_render().entry_key(entry), entry) for entry in other)
     for key in sorted(set(mine) | set(theirs)):
         if mine.get(key) != theirs.get(key):
             def said(entry):
@@ -202,7 +208,7 @@ def conda_lock_merge(locks, keep='', output='text'):
             metadata_of[platform] = lock['metadata']
     if not platforms:
         _fail('no host has a lock (run conda_export with format conda-lock on the reference hosts).')
-    content_hash = dict((platform, platform_content_hash(entries)) for platform, (_name, entries) in platforms.items())
+    content_hash = dict((platform, _render().platform_content_hash(entries)) for platform, (_name, entries) in platforms.items())
     stored = _parsed_keep(keep)
     if stored is not None:
         for platform, entries in _by_platform(stored).items():
@@ -211,7 +217,7 @@ def conda_lock_merge(locks, keep='', output='text'):
                 platforms[platform] = ('the stored lock', entries)
                 metadata_of[platform] = stored['metadata']
                 old_hash = (stored['metadata'].get('content_hash') or {}).get(platform)
-                content_hash[platform] = old_hash or platform_content_hash(entries)
+                content_hash[platform] = old_hash or _render().platform_content_hash(entries)
     order = sorted(platforms)
     metadata = {
         'content_hash': dict((platform, content_hash[platform]) for platform in order),
@@ -219,9 +225,9 @@ def conda_lock_merge(locks, keep='', output='text'):
         'platforms': order,
         'sources': _ordered_union([metadata_of[platform].get('sources') for platform in order]),
     }
-    package = sorted((entry for platform in order for entry in platforms[platform][1]), key=entry_key)
-    merged = mask({'version': CONDA_LOCK_VERSION, 'metadata': metadata, 'package': package})
-    return render_conda_lock(merged) if output == 'text' else merged
+    package = sorted((entry for platform in order for entry in platforms[platform][1]), key=_render().entry_key)
+    merged = mask({'version': _render().CONDA_LOCK_VERSION, 'metadata': metadata, 'package': package})
+    return _render().render_conda_lock(merged) if output == 'text' else merged
 
 
 class FilterModule:

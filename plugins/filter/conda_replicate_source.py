@@ -129,8 +129,6 @@ from collections.abc import Mapping
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.macfleet.conda.plugins.module_utils._explicit_lock import LockError, is_explicit, parse_lock
-
 MODES = ('auto', 'lock', 'from_history', 'no_builds')
 # ansible_facts system, architecture -> conda's subdir, as conda_env's module tells the host's
 FACT_PLATFORMS = {('Darwin', 'arm64'): 'osx-arm64', ('Darwin', 'aarch64'): 'osx-arm64', ('Darwin', 'x86_64'): 'osx-64',
@@ -177,6 +175,9 @@ def host_platform(platform, facts):
 
 def _lock_platforms(path, text):
     """The platforms a stored lock holds packages for; ``(kind, platforms)``, kind None for an environment.yml."""
+    # imported here: Ansible loads every file of this folder to find any one filter (the role's too), in every worker
+    from ansible_collections.macfleet.conda.plugins.module_utils._explicit_lock import LockError, is_explicit, parse_lock
+
     if is_explicit(text):
         try:
             lock = parse_lock(text.splitlines(), path)

@@ -18,6 +18,9 @@ import re
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import is_env
 
 ROOT_NAMES = ('base', 'root')
+# The option of every module that finds conda; here, not in _module_run, so conda_info (which reads a
+# given root without running conda) need not import the runners.
+EXECUTABLE_OPTION = dict(executable=dict(type='path'))
 # The longest folder name APFS, HFS+ and ext4 allow, in bytes.
 NAME_MAX = 255
 # conda refuses these in env names (and a name with them would be read as a path or a spec).
@@ -235,3 +238,8 @@ def cached_depends(pkgs_dirs, dist_name):
         except (OSError, ValueError):
             continue
     return None
+
+
+def conda_home():
+    """The home conda reads ``~/.condarc`` and ``~/.conda`` from: HOME, as conda takes it."""
+    return os.environ.get('HOME') or os.path.expanduser('~')

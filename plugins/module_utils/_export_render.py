@@ -21,8 +21,6 @@ from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix impor
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import host_subdir
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import (
     DEFAULT_CHANNEL_ALIAS, MatchSpec, SpecError, channel_without_subdir, spec_name)
-from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import (
-    RequirementError, marker_environment, parse_requirement)
 
 EXPLICIT_HEADER = ('# This file may be used to create an environment using:\n'
                    '# $ conda create --name <env> --file <this file>\n')
@@ -317,6 +315,11 @@ def pip_dependencies(dist, environment):
     """``{name: specifier}`` of the ``Requires-Dist`` lines that apply in ``environment`` (PEP 508 markers;
     extras are not installed, so their requirements are left out), ``*`` for any version, as conda-lock
     writes them. Without an environment (no CPython record) a marker is kept only when it has none."""
+    # the PEP 508 parser is imported only where pip distributions are exported: conda_info reads the
+    # platform and channel names here on every host, and a module compiles all it imports from source
+    from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import (
+        RequirementError, parse_requirement)
+
     found = {}
     for line in dist.requires:
         try:
@@ -339,6 +342,8 @@ def conda_lock_pip_entry(dist, platform, environment):
 
 
 def _marker_environment(records, platform):
+    from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import marker_environment
+
     python = next((record for record in records if record.get('name') == 'python'), None)
     if python is None:
         return None

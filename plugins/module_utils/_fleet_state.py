@@ -34,9 +34,6 @@ from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
     EXCLUSIVE_SOURCES, EnvSpecError, declared_env, declared_variables, python_spec, variable_text)
 from ansible_collections.macfleet.conda.plugins.module_utils._export_render import (
     channel_name, records_platform, render_export)
-from ansible_collections.macfleet.conda.plugins.module_utils._pip_plan import (
-    PipPlan, PipRequest, environment_of, prune_names)
-from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import RequirementError
 
 ROOT_CONDARC_FILES = ('.condarc', 'condarc')
 _HISTORY_TIME = re.compile(r'^==>\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s*<==')
@@ -45,6 +42,13 @@ STATES = ('present', 'absent')
 # The role's miniconda_environments item keys (roles/miniconda/meta/argument_specs.yml)
 ITEM_KEYS = ('name', 'state', 'python', 'packages', 'channels', 'override_channels', 'pip', 'variables',
              'file', 'src', 'spec', 'prune', 'update_all')
+
+
+def _pip_plan():
+    """The pip planner and its PEP 440/508 parsers, imported only for an env declared with pip packages: a
+    module compiles every helper it imports from source on each host, and most envs declare none."""
+    from ansible_collections.macfleet.conda.plugins.module_utils import _pip_plan as pip_plan
+    return pip_plan
 
 
 class DeclarationError(ValueError):
@@ -303,6 +307,17 @@ class Declaration(object):
             raise DeclarationError('%s: %s must be a list of strings, got %r.' % (self.where, key, value))
         return value
 
+    def _invalid(self, exc):
+        return DeclarationError('%s: %s.' % (self.where, _unchanged_dropped(exc).rstrip('.')))
+
+    def _pip_request(self, pip):
+        from ansible_collections.macfleet.conda.plugins.module_utils._pip_requirement import RequirementError
+
+        try:
+            return _pip_plan().PipRequest(pip)
+        except RequirementError as exc:
+            raise self._invalid(exc)
+
     def _read_contents(self, given):
         try:
             if 'spec' in given:
@@ -318,11 +333,11 @@ class Declaration(object):
             if 'variables' in given:
                 variables = dict(variables or {}, **declared_variables(given['variables'], '%s variables' % self.where))
             self.specs = parse_specs(dependencies)
-            self.pip_request = PipRequest(pip) if pip is not None else None
         except EnvSpecError as exc:  # its message already names the item (the source given above)
             raise DeclarationError(_unchanged_dropped(exc))
-        except (RequirementError, SpecError) as exc:
-            raise DeclarationError('%s: %s.' % (self.where, _unchanged_dropped(exc).rstrip('.')))
+        except SpecError as exc:
+            raise self._invalid(exc)
+        self.pip_request = self._pip_request(pip) if pip is not None else None
         self.variables = variables
         for key in ('file', 'src'):
             if key in given:
@@ -409,11 +424,12 @@ def _compare(declaration, state, is_root, result):
     result['unsatisfied'] += [spec.original for spec in unsatisfied]
     result['undecided'] += [spec.original for spec in undecided]
     request = declaration.pip_request
-    environment = environment_of(state.python) if state.python is not None and request else None
+    pip_plan = _pip_plan() if request else None
+    environment = pip_plan.environment_of(state.python) if state.python is not None and request else None
     if request and environment is None:
         result['unsatisfied'] += pip_texts(request)
     elif request:
-        plan = PipPlan(request, state.distributions, environment)
+        plan = pip_plan.PipPlan(request, state.distributions, environment)
         result['unsatisfied'] += ['%s (pypi)' % line for line in plan.unmet]
         result['undecided'] += ['%s (pypi)' % line for line in plan.unknown]
     declared_vars = declaration.variables
@@ -427,7 +443,7 @@ def _compare(declaration, state, is_root, result):
         keep = (('pip',) if request else ()) + (ROOT_ESSENTIALS if is_root else ())
         result['extraneous'] += prune_extras(state.records, declaration.specs, keep)
     if request and environment is not None:
-        names = prune_names(request, state.distributions, environment)
+        names = pip_plan.prune_names(request, state.distributions, environment)
         if names is None:
             result['undecided'].append('pip prune (a -r or -c file in the pip list is not read here)')
         else:

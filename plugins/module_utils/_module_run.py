@@ -32,7 +32,7 @@ TRANSACTION_OPTIONS = dict(
     channels=dict(type='list', elements='str', default=[]),
     override_channels=dict(type='bool', default=False),
 )
-EXECUTABLE_OPTION = dict(executable=dict(type='path'))
+EXECUTABLE_OPTION = conda_root.EXECUTABLE_OPTION
 
 
 def missing_env(prefix, described, consequence):
@@ -148,7 +148,7 @@ class ModuleRun(object):
     @staticmethod
     def home():
         """The home conda reads ``~/.condarc`` and ``~/.conda`` from: HOME, as conda takes it."""
-        return os.environ.get('HOME') or os.path.expanduser('~')
+        return conda_root.conda_home()
 
     def pkgs_dirs(self):
         """conda's package caches: from ``conda info`` when it ran, else from the environment and .condarc."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import is_env
-from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import NAME_MAX
+# The role's miniconda_platform filter needs only system_or_home_reason, in every worker of every task that
+# settles the prefix: prefix_refusal and existing_folder_refusal import the prefix and root readers themselves.
 
 # Never an env, nor anything inside them: the operating system's own trees.
 SYSTEM_TREES = ('/System', '/bin', '/sbin', '/usr', '/etc', '/private/etc', '/dev', '/proc', '/sys', '/boot')
@@ -62,6 +62,8 @@ def prefix_refusal(prefix, root=None, home=None):
     An env may be created only where nothing is or in an empty folder, never in a system or home
     folder nor in the root prefix's parent; ``prefix`` must be absolute.
     """
+    from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import NAME_MAX
+
     relative = relative_prefix_refusal(prefix)
     if relative:
         return relative
@@ -88,6 +90,8 @@ def prefix_refusal(prefix, root=None, home=None):
 
 def existing_folder_refusal(prefix):
     """Why ``prefix`` exists but must not become an env (a file, or a non-empty folder that is no env)."""
+    from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import is_env
+
     if not prefix or not os.path.lexists(prefix) or is_env(prefix):
         return None
     if not os.path.isdir(prefix):

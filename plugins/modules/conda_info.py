@@ -375,9 +375,9 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.macfleet.conda.plugins.module_utils import _conda_prefix as prefix_reader
+from ansible_collections.macfleet.conda.plugins.module_utils import _conda_root as conda_root
 from ansible_collections.macfleet.conda.plugins.module_utils import _fleet_state as fleet
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask, mask_text, secrets_in
-from ansible_collections.macfleet.conda.plugins.module_utils._module_run import EXECUTABLE_OPTION, ModuleRun
 
 
 def _declared_secrets(items):
@@ -432,7 +432,7 @@ def main():
             exports=dict(type='list', elements='dict', options=EXPORT_OPTIONS),
             paths=dict(type='list', elements='dict', options=PATH_OPTIONS),
             owner=dict(type='str'),
-            **EXECUTABLE_OPTION
+            **conda_root.EXECUTABLE_OPTION
         ),
         mutually_exclusive=[('root', 'executable')],
         supports_check_mode=True,
@@ -446,8 +446,11 @@ def main():
         module.fail_json(msg=mask_text(' '.join(str(exc).split())))
     if params['root']:
         # the role's prefix: a bare host or a half-made install is an answer, not a failure
-        run, root, home = None, os.path.normpath(params['root']), ModuleRun.home()
+        run, root, home = None, os.path.normpath(params['root']), conda_root.conda_home()
     else:
+        # imported here: the role's runs give the root, and a module compiles all it imports on each host
+        from ansible_collections.macfleet.conda.plugins.module_utils._module_run import ModuleRun
+
         run = ModuleRun(module)
         root, home = os.path.normpath(run.root), run.home()
     root_exists = prefix_reader.is_env(root)
