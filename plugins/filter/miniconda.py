@@ -398,6 +398,12 @@ def miniconda_settle(facts, probed_facts=None, distribution='miniconda', prefix=
     if isinstance(probed_facts, Mapping):
         facts = probed_facts
     platform = miniconda_platform(facts, distribution=distribution, prefix=prefix, group=group, shells=shells)
+    if platform['prefix_refusal'] and 'user_id' not in facts:
+        # The main entry point learns the facts from its probe, which never reads a prefix the role refuses:
+        # that refusal is the whole answer (the run stops on it).
+        return {'platform': platform, 'account': {'owner': owner, 'become': False, 'home': home, 'refusal': ''},
+                'installer': {'name': '', 'url': '', 'checksum': '', 'refusal': ''},
+                'refusals': [platform['prefix_refusal']]}
     account = miniconda_account(facts, owner=owner, home=home)
     installer = miniconda_installer(platform, distribution=distribution, version=version, sha256=sha256,
                                     mirror_url=mirror_url, installer_url=installer_url,
@@ -413,26 +419,40 @@ def miniconda_record_text(record):
     return json.dumps(record, indent=4, sort_keys=True, separators=(',', ': ')) + '\n'
 
 
-def miniconda_decide(probe, owner_read=None, installer='', record='', legacy_record='', platform_group='',
-                     host=None, record_fields=None, **plan_options):
+def _answer(probe, owner_read):
+    """The conda_info answer the role decides by: the owner's run where it happened, else the probe's."""
+    return owner_read if owner_read and not owner_read.get('skipped') else probe
+
+
+def miniconda_owner_group(probe, owner_read=None, platform_group=''):
+    """The owner's group: the platform's (staff on a Mac), else the one conda_info read for the owner
+    (``owner_group``), else, when it ran as the owner without its name, its account's; empty for no account."""
+    info = _answer(probe, owner_read) or {}
+    read_group = info.get('owner_group') if 'owner_group' in info else (info.get('host_facts') or {}).get('user_group')
+    return platform_group or read_group or ''
+
+
+def miniconda_decide(probe, owner_read=None, refusals=None, installer='', record='', legacy_record='',
+                     platform_group='', record_fields=None, **plan_options):
     """miniconda_inspected, the owner's group and miniconda_plan in one call, from the role's conda_info run.
 
     The answer is ``owner_read``'s where that run happened (the probe ran as someone else, or not at
-    all), else ``probe``'s. The group is the platform's (staff on a Mac), else the one conda_info read
-    for the owner (``owner_group``), else, when it ran as the owner without its name, its account's.
-    ``host`` is miniconda_host without the group, returned with it. ``record_fields`` (distribution and
+    all), else ``probe``'s; the group is miniconda_owner_group's. ``record_fields`` (distribution and
     installer; none when the run writes no record) make the record a run with terms of service writes:
-    the channels already accepted and those it accepts now (``tos_channels``)."""
-    info = owner_read if owner_read and not owner_read.get('skipped') else probe
+    the channels already accepted and those it accepts now (``tos_channels``). Where miniconda_settle
+    refused the run (``refusals``) nothing was read: nothing is decided, and no task has work."""
+    if refusals:
+        return {'found': {'action': 'none', 'tos_accepted': [], 'legacy_record': False}, 'group': '',
+                'plan': {'work': False}}
+    info = _answer(probe, owner_read)
     found = miniconda_inspected(info, installer=installer, record=record, legacy_record=legacy_record)
-    read_group = info.get('owner_group') if 'owner_group' in info else (info.get('host_facts') or {}).get('user_group')
-    group = platform_group or read_group or ''
+    group = miniconda_owner_group(probe, owner_read, platform_group)
     if record_fields is not None:
         accepted = sorted(set(found['tos_accepted']) | set(plan_options.get('tos_channels') or []))
         plan_options['record'] = {'path': record,
                                   'text': miniconda_record_text(dict(record_fields, tos_accepted=accepted))}
     plan = miniconda_plan(info, found, group=group, **plan_options)
-    return {'found': found, 'group': group, 'plan': plan, 'host': dict(host or {}, group=group)}
+    return {'found': found, 'group': group, 'plan': plan}
 
 
 class FilterModule:
@@ -452,5 +472,6 @@ class FilterModule:
             'miniconda_plan': miniconda_plan,
             'miniconda_settle': miniconda_settle,
             'miniconda_decide': miniconda_decide,
+            'miniconda_owner_group': miniconda_owner_group,
             'miniconda_record_text': miniconda_record_text,
         }

@@ -8,8 +8,8 @@ import pytest
 from ansible.plugins.filter.core import to_nice_json
 
 from ansible_collections.macfleet.conda.plugins.filter.miniconda import (
-    miniconda_account, miniconda_decide, miniconda_installer, miniconda_platform, miniconda_record_text,
-    miniconda_settle)
+    miniconda_account, miniconda_decide, miniconda_installer, miniconda_owner_group, miniconda_platform,
+    miniconda_record_text, miniconda_settle)
 
 MAC = {'system': 'Darwin', 'architecture': 'arm64', 'user_id': 'builder', 'env': {}}
 LINUX_PROBE = {'host_facts': {'system': 'Linux', 'architecture': 'x86_64', 'user_id': 'ci', 'user_group': 'ci',
@@ -87,9 +87,9 @@ def test_the_owners_answer_wins_where_that_run_happened():
                                                                 ('', None, 'hostgroup'), ('', '', '')],
                          ids=['platform', 'owner-group', 'host-facts-account', 'no-account'])
 def test_the_group(platform_group, owner_group, group):
-    decided = decide(answer(owner_group=owner_group), platform_group=platform_group, host={'owner': 'builder'})
-    assert decided['group'] == group
-    assert decided['host'] == {'owner': 'builder', 'group': group}
+    probe = answer(owner_group=owner_group)
+    assert decide(probe, platform_group=platform_group)['group'] == group
+    assert miniconda_owner_group(probe, {'skipped': True}, platform_group=platform_group) == group
 
 
 def test_found_and_plan_are_the_filters_on_that_answer():
@@ -105,3 +105,12 @@ def test_the_record_a_tos_run_writes_holds_the_channels_accepted_and_those_accep
     more = decide(answer(tos_accepted=['a']), platform_group='staff', record_fields=fields, tos_channels=['a', 'b'])
     assert more['plan']['record'] is True and more['plan']['tos_channels'] == ['b']
     assert decide(answer(), platform_group='staff')['plan']['record'] is False  # no ToS: no record to write
+
+
+def test_a_refused_prefix_without_facts_is_the_whole_answer():
+    # the main entry point's probe never reads a refused prefix, so no facts come with it
+    settled = miniconda_settle({}, prefix='/usr', owner='builder')
+    assert settled['refusals'] == [miniconda_platform({}, prefix='/usr')['prefix_refusal']]
+    assert settled['account']['owner'] == 'builder' and settled['account']['become'] is False
+    with_facts = miniconda_settle(dict(MAC, user_id='root'), prefix='/usr')
+    assert len(with_facts['refusals']) == 2  # with facts, every refusal: the prefix and root as owner
