@@ -17,6 +17,7 @@ import pathlib
 import sys
 
 import pytest
+import yaml
 
 from conda_testbed import real_python
 from conda_testbed.session import COLLECTIONS, REAL_CHANNEL, REAL_INSTALLER
@@ -235,6 +236,26 @@ def test_a_converged_host_costs_one_module_run_and_a_drifting_env_its_own_task(r
         (TASK % "Add conda's initialize block to the owner's shell rc files", True),
         (TASK % 'Export the environments', True)]
     assert 'evil' not in rc_file.read_text() and (tmp_path / 'exports' / 'e0.yml').stat().st_mode & 0o777 == 0o644
+
+
+def test_a_ca_bundle_that_holds_costs_no_task_and_a_changed_one_only_its_copy(role, tmp_path, first):
+    # the converged check reads the bundle's checksum in a branch only miniconda_ca_bundle_src opens
+    bundle = tmp_path / 'fleet-ca.pem'
+    bundle.write_text('-----BEGIN CERTIFICATE-----\nfleet one\n-----END CERTIFICATE-----\n')
+    wanted = {'miniconda_ca_bundle_src': str(bundle)}
+    installed = role(first, **wanted)
+    assert installed.rc == 0, installed.stdout[-3000:]
+    trusted = pathlib.Path(yaml.safe_load((tmp_path / 'miniconda3' / '.condarc').read_text())['ssl_verify'])
+    assert trusted.parent.parent == tmp_path / 'miniconda3' and trusted.read_text() == bundle.read_text()
+
+    again, ran = module_runs(tmp_path, role, first, **wanted)
+    assert again.changed == 0 and ran == [(task, False) for task in CONVERGED_RUNS]
+
+    bundle.write_text('-----BEGIN CERTIFICATE-----\nfleet two\n-----END CERTIFICATE-----\n')
+    renewed, ran = module_runs(tmp_path, role, first, **wanted)
+    assert ran == [(task, False) for task in CONVERGED_RUNS] + [
+        (TASK % 'Make the folder of the CA bundle', False), (TASK % 'Copy the CA bundle conda should trust', True)]
+    assert trusted.read_text() == bundle.read_text()
 
 
 @pytest.mark.parametrize('keywords', [{'strategy': 'free'}, {'serial': 1}], ids=['strategy-free', 'serial-1'])
