@@ -403,7 +403,7 @@ def miniconda_settle(facts, probed_facts=None, distribution='miniconda', prefix=
         # that refusal is the whole answer (the run stops on it).
         return {'platform': platform, 'account': {'owner': owner, 'become': False, 'home': home, 'refusal': ''},
                 'installer': {'name': '', 'url': '', 'checksum': '', 'refusal': ''},
-                'refusals': [platform['prefix_refusal']]}
+                'refusals': [platform['prefix_refusal']], 'probed': False}
     account = miniconda_account(facts, owner=owner, home=home)
     installer = miniconda_installer(platform, distribution=distribution, version=version, sha256=sha256,
                                     mirror_url=mirror_url, installer_url=installer_url,
@@ -411,7 +411,7 @@ def miniconda_settle(facts, probed_facts=None, distribution='miniconda', prefix=
     refusals = [platform['refusal'], platform['prefix_refusal'], account['refusal'],
                 installer['refusal'] if boolean(refuse_unverified, strict=False) else '']
     return {'platform': platform, 'account': account, 'installer': installer,
-            'refusals': [refusal for refusal in refusals if refusal]}
+            'refusals': [refusal for refusal in refusals if refusal], 'probed': isinstance(probed_facts, Mapping)}
 
 
 def miniconda_record_text(record):
@@ -424,35 +424,61 @@ def _answer(probe, owner_read):
     return owner_read if owner_read and not owner_read.get('skipped') else probe
 
 
-def miniconda_owner_group(probe, owner_read=None, platform_group=''):
-    """The owner's group: the platform's (staff on a Mac), else the one conda_info read for the owner
-    (``owner_group``), else, when it ran as the owner without its name, its account's; empty for no account."""
+def _owner_group(probe, owner_read, platform_group):
+    """The platform's group (staff on a Mac), else the one conda_info read for the owner (``owner_group``),
+    else, when it ran as the owner without its name, its account's; empty for no account."""
     info = _answer(probe, owner_read) or {}
     read_group = info.get('owner_group') if 'owner_group' in info else (info.get('host_facts') or {}).get('user_group')
     return platform_group or read_group or ''
 
 
-def miniconda_decide(probe, owner_read=None, refusals=None, installer='', record='', legacy_record='',
-                     platform_group='', record_fields=None, **plan_options):
-    """miniconda_inspected, the owner's group and miniconda_plan in one call, from the role's conda_info run.
+def _probe_holds(settled):
+    """The probe ran as the owner: its facts are the ones settled, and Ansible needs to become no one."""
+    return bool(settled.get('probed')) and not settled['account']['become']
 
-    The answer is ``owner_read``'s where that run happened (the probe ran as someone else, or not at
-    all), else ``probe``'s; the group is miniconda_owner_group's. ``record_fields`` (distribution and
-    installer; none when the run writes no record) make the record a run with terms of service writes:
-    the channels already accepted and those it accepts now (``tos_channels``). Where miniconda_settle
-    refused the run (``refusals``) nothing was read: nothing is decided, and no task has work."""
-    if refusals:
-        return {'found': {'action': 'none', 'tos_accepted': [], 'legacy_record': False}, 'group': '',
-                'plan': {'work': False}}
+
+def miniconda_host(settled, probe, owner_read=None):
+    """miniconda_host, the role's public fact: where conda is and who runs it, from miniconda_settle's
+    result and the conda_info answer that read the owner's group (``owner_read``'s where it ran)."""
+    platform, account = settled['platform'], settled['account']
+    return {'prefix': platform['prefix'], 'conda': platform['conda'], 'owner': account['owner'],
+            'group': _owner_group(probe, owner_read, platform['group']), 'become': account['become'],
+            'owner_home': account['home']}
+
+
+def miniconda_decide(probe, settled, owner_read=None, record='', legacy_record='', record_fields=None,
+                     shell_init=False, **plan_options):
+    """miniconda_inspected, the owner's group, miniconda_plan and every refusal in one call, from
+    miniconda_settle's result and the role's conda_info answer.
+
+    The answer is ``owner_read``'s where that run happened, else the probe's where it holds (it ran as
+    the owner); where it does not and ``owner_read`` is not given, the decision is ``pending``: conda_info
+    runs again as the owner, and this filter with its answer decides. ``record_fields`` (the
+    distribution; none when the run writes no record) make the record a run with terms of service writes:
+    the channels already accepted and those it accepts now (``tos_channels``); ``shell_init`` compares
+    miniconda_shell_blocks of the settled platform and home. Where miniconda_settle
+    refused the run nothing was read: nothing is decided, and no task has work. An owner without an
+    account (no group) is refused here, with what was decided."""
+    nothing = {'found': {'action': 'none', 'tos_accepted': [], 'legacy_record': False}, 'group': '',
+               'plan': {'work': False}, 'refusals': list(settled['refusals']), 'pending': False}
+    if settled['refusals']:
+        return nothing
+    if owner_read is None and not _probe_holds(settled):
+        return dict(nothing, pending=True)
+    installer, owner = settled['installer']['name'], settled['account']['owner']
     info = _answer(probe, owner_read)
     found = miniconda_inspected(info, installer=installer, record=record, legacy_record=legacy_record)
-    group = miniconda_owner_group(probe, owner_read, platform_group)
+    group = _owner_group(probe, owner_read, settled['platform']['group'])
     if record_fields is not None:
         accepted = sorted(set(found['tos_accepted']) | set(plan_options.get('tos_channels') or []))
-        plan_options['record'] = {'path': record,
-                                  'text': miniconda_record_text(dict(record_fields, tos_accepted=accepted))}
-    plan = miniconda_plan(info, found, group=group, **plan_options)
-    return {'found': found, 'group': group, 'plan': plan}
+        plan_options['record'] = {'path': record, 'text': miniconda_record_text(
+            dict(record_fields, installer=installer, tos_accepted=accepted))}
+    if boolean(shell_init, strict=False):
+        plan_options['shells'] = miniconda_shell_blocks(settled['platform'], settled['account']['home'])
+    plan = miniconda_plan(info, found, owner=owner, group=group, **plan_options)
+    refusals = [] if group else ['miniconda_owner %s has no account on this host (no primary group); nothing was '
+                                 'changed.' % owner]
+    return {'found': found, 'group': group, 'plan': plan, 'refusals': refusals, 'pending': False}
 
 
 class FilterModule:
@@ -472,6 +498,6 @@ class FilterModule:
             'miniconda_plan': miniconda_plan,
             'miniconda_settle': miniconda_settle,
             'miniconda_decide': miniconda_decide,
-            'miniconda_owner_group': miniconda_owner_group,
+            'miniconda_host': miniconda_host,
             'miniconda_record_text': miniconda_record_text,
         }

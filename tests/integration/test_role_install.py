@@ -36,6 +36,17 @@ CONVERGED_RUNS = [TASK % "Read the install, its environments, the files the role
 # The play gathers facts: the role reads as the owner, once.
 CONVERGED_RUNS_WITH_FACTS = ['Gathering Facts',
                              TASK % 'Read the install, its environments and the files the role manages, as the owner']
+# Every task of a converged host costs every host a worker: argument validation, the prefix, the probe, the
+# decision and one include, skipped (that which runs the read as the owner, where the play gave facts).
+CONVERGED_TASKS = [TASK % "Validating arguments against arg spec 'main' - Install a verified Miniconda on macOS/Linux "
+                   'hosts and converge its environments.', TASK % 'Settle the prefix, which needs no facts',
+                   CONVERGED_RUNS[0], TASK % 'Settle platform, owner and installer, and decide what the install needs',
+                   TASK % 'Read again as the owner, install, configure and converge what does not hold yet, refuse, '
+                   'or remove']
+CONVERGED_TASKS_WITH_FACTS = (['Gathering Facts'] + CONVERGED_TASKS[:2] + [CONVERGED_RUNS[0] + ' (skipped)']
+                              + CONVERGED_TASKS[3:] + [CONVERGED_RUNS_WITH_FACTS[1], CONVERGED_TASKS[3],
+                                                       TASK % 'Install, configure and converge what does not hold yet, '
+                                                       'or refuse (skipped)'])
 
 
 needs_two_builds = pytest.mark.skipif(
@@ -167,6 +178,11 @@ def test_a_new_pinned_installer_updates_in_place_and_keeps_envs(role, tmp_path):
     assert again.changed == 0, [task for task, res in again.tasks if res.get('changed')]
 
 
+def task_names(result):
+    """Every task of the run, in order, a skipped one marked so."""
+    return [task + (' (skipped)' if res.get('skipped') else '') for task, res in result.tasks]
+
+
 def module_runs(tmp_path, run, *args, **kwargs):
     """``(result, [(task, changed)])``: a role run and the tasks that ran a module on the host
     (conda_testbed/callback_plugins/testbed_module_runs.py)."""
@@ -195,12 +211,14 @@ def test_a_converged_host_costs_one_module_run_and_a_drifting_env_its_own_task(r
     again, ran = module_runs(tmp_path, role, first, **wanted)
     assert again.changed == 0
     assert ran == [(task, False) for task in CONVERGED_RUNS]
+    assert task_names(again) == CONVERGED_TASKS[:-1] + [CONVERGED_TASKS[-1] + ' (skipped)']
     checked, ran = module_runs(tmp_path, role, first, check=True, **wanted)
     assert checked.changed == 0
     assert ran == [(task, False) for task in CONVERGED_RUNS]
     gathered, ran = module_runs(tmp_path, role, first, play=GATHERING_PLAY, **wanted)
     assert gathered.changed == 0
     assert ran == [(task, False) for task in CONVERGED_RUNS_WITH_FACTS]
+    assert task_names(gathered) == CONVERGED_TASKS_WITH_FACTS
 
     # e2 drifts from its declaration: its conda_env runs, then its export, and nothing else
     drifting = dict(wanted)

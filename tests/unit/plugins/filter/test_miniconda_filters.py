@@ -170,9 +170,9 @@ def test_condarc_with_credentials_is_secret(given):
 def test_every_filter_is_registered_under_its_documented_name():
     names = sorted(FilterModule().filters())
     assert names == ['miniconda_account', 'miniconda_condarc', 'miniconda_decide', 'miniconda_declared',
-                     'miniconda_exports', 'miniconda_inspected', 'miniconda_install_action', 'miniconda_installer',
-                     'miniconda_owner_group', 'miniconda_plan', 'miniconda_platform', 'miniconda_record_text', 'miniconda_settle',
-                     'miniconda_shell_blocks']
+                     'miniconda_exports', 'miniconda_host', 'miniconda_inspected', 'miniconda_install_action',
+                     'miniconda_installer', 'miniconda_plan', 'miniconda_platform', 'miniconda_record_text',
+                     'miniconda_settle', 'miniconda_shell_blocks']
     folder = pathlib.Path(miniconda_filters.__file__).parent
     for name in names:  # ansible-doc -t filter reads each one's documentation from <name>.yml
         assert yaml.safe_load((folder / (name + '.yml')).read_text())['DOCUMENTATION']['name'] == name

@@ -1,6 +1,6 @@
 """miniconda_inspected and miniconda_plan (plugins/filter/miniconda.py): the role's decisions from one conda_info run.
 
-Each ``info`` is shaped as macfleet.conda.conda_info returns it to roles/miniconda/tasks/present.yml:
+Each ``info`` is shaped as macfleet.conda.conda_info returns it to roles/miniconda/tasks/decide.yml:
 ``root_prefix`` (the root, normalised), ``conda_executable`` and ``conda_version`` (null on a bare host or a
 half-made install), ``envs`` with a verdict per declared env, ``base_packages`` and ``exports`` verdicts,
 and ``paths`` keyed by each path as the role gave it, with ``exists``, ``type``, ``owner``, ``group``,

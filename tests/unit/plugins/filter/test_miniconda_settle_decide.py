@@ -8,14 +8,14 @@ import pytest
 from ansible.plugins.filter.core import to_nice_json
 
 from ansible_collections.macfleet.conda.plugins.filter.miniconda import (
-    miniconda_account, miniconda_decide, miniconda_installer, miniconda_owner_group, miniconda_platform,
-    miniconda_record_text, miniconda_settle)
+    miniconda_account, miniconda_decide, miniconda_host, miniconda_installer, miniconda_platform,
+    miniconda_record_text, miniconda_settle, miniconda_shell_blocks)
 
 MAC = {'system': 'Darwin', 'architecture': 'arm64', 'user_id': 'builder', 'env': {}}
 LINUX_PROBE = {'host_facts': {'system': 'Linux', 'architecture': 'x86_64', 'user_id': 'ci', 'user_group': 'ci',
                               'env': {}}}
 PREFIX = '/opt/miniconda3'
-INSTALLER = 'Miniconda3-py311_24.7.1-0-MacOSX-arm64.sh'
+INSTALLER = 'Miniconda3-py311_24.7.1-0-Linux-x86_64.sh'
 RECORD = PREFIX + '/etc/macfleet/miniconda.json'
 LEGACY = PREFIX + '/conda-meta/macfleet-miniconda.json'
 
@@ -43,6 +43,8 @@ def test_settle_takes_the_probed_facts_where_given_and_the_facts_otherwise():
     assert miniconda_settle({}, probed_facts=probed)['platform']['system'] == 'Linux'
     assert miniconda_settle({}, probed_facts=probed)['account']['owner'] == 'ci'
     assert miniconda_settle(MAC, probed_facts=None)['platform']['system'] == 'Darwin'
+    assert miniconda_settle({}, probed_facts=probed)['probed'] is True
+    assert miniconda_settle(MAC, probed_facts=None)['probed'] is False
 
 
 def record_text(tos_accepted):
@@ -72,9 +74,16 @@ def answer(tos_accepted=(), owner_group='staff', **extra):
     return info
 
 
-def decide(probe, owner_read=None, **options):
-    return miniconda_decide(probe, owner_read=owner_read, installer=INSTALLER, record=RECORD, legacy_record=LEGACY,
-                            owner='builder', **options)
+def settled(platform_group='', owner='', probed=True, user_id='builder'):
+    """What miniconda_settle gives for the builder account on Linux, from the probe's facts or the play's."""
+    facts = {'system': 'Linux', 'architecture': 'x86_64', 'user_id': user_id, 'env': {}}
+    return miniconda_settle({} if probed else facts, probed_facts=facts if probed else None, group=platform_group,
+                            owner=owner, version='py311_24.7.1-0')
+
+
+def decide(probe, owner_read=None, settle=None, **options):
+    return miniconda_decide(probe, settle or settled(options.pop('platform_group', '')), owner_read=owner_read,
+                            record=RECORD, legacy_record=LEGACY, **options)
 
 
 def test_the_owners_answer_wins_where_that_run_happened():
@@ -89,7 +98,31 @@ def test_the_owners_answer_wins_where_that_run_happened():
 def test_the_group(platform_group, owner_group, group):
     probe = answer(owner_group=owner_group)
     assert decide(probe, platform_group=platform_group)['group'] == group
-    assert miniconda_owner_group(probe, {'skipped': True}, platform_group=platform_group) == group
+    assert miniconda_host(settled(platform_group), probe, {'skipped': True})['group'] == group
+
+
+def test_an_owner_without_an_account_is_refused_with_the_decision():
+    decided = decide(answer(owner_group=''))
+    assert decided['refusals'] == ['miniconda_owner builder has no account on this host (no primary group); '
+                                   'nothing was changed.']
+    assert decided['plan']['work'] is True and decided['pending'] is False
+    assert decide(answer())['refusals'] == []
+
+
+@pytest.mark.parametrize('settle', [settled(probed=False), settled(owner='builder', user_id='ci')],
+                         ids=['play-facts', 'probe-as-someone-else'])
+def test_the_decision_waits_for_the_owners_run_where_the_probe_is_not_the_owners(settle):
+    waiting = decide(answer(), settle=settle)
+    assert waiting['pending'] is True and waiting['plan'] == {'work': False} and waiting['refusals'] == []
+    decided = decide(answer(), answer(owner_group='builders'), settle=settle)
+    assert decided['pending'] is False and decided['group'] == 'builders' and decided['plan']['work'] is True
+
+
+def test_settles_refusals_decide_nothing():
+    refused = settled(user_id='root')
+    decided = decide(answer(), settle=refused)
+    assert decided['refusals'] == refused['refusals'] and len(decided['refusals']) == 1
+    assert decided['plan'] == {'work': False} and decided['pending'] is False
 
 
 def test_found_and_plan_are_the_filters_on_that_answer():
@@ -98,13 +131,27 @@ def test_found_and_plan_are_the_filters_on_that_answer():
     assert decided['plan']['prefix'] is False and decided['plan']['work'] is True  # .condarc not read: written
 
 
+def test_the_shell_blocks_compared_are_the_settled_platforms_under_the_owners_home():
+    settle = settled('staff')
+    blocks = miniconda_shell_blocks(settle['platform'], settle['account']['home'])
+    assert blocks and decide(answer(), settle=settle, shell_init=True)['plan']['shells'] == blocks
+    assert decide(answer(), settle=settle, shell_init=False)['plan']['shells'] == []
+
+
 def test_the_record_a_tos_run_writes_holds_the_channels_accepted_and_those_accepted_now():
-    fields = {'distribution': 'miniconda', 'installer': INSTALLER}
+    fields = {'distribution': 'miniconda'}
     held = decide(answer(tos_accepted=['a', 'b']), platform_group='staff', record_fields=fields, tos_channels=['b', 'a'])
     assert held['plan']['record'] is False and held['plan']['tos_channels'] == []
     more = decide(answer(tos_accepted=['a']), platform_group='staff', record_fields=fields, tos_channels=['a', 'b'])
     assert more['plan']['record'] is True and more['plan']['tos_channels'] == ['b']
     assert decide(answer(), platform_group='staff')['plan']['record'] is False  # no ToS: no record to write
+
+
+def test_miniconda_host_is_where_conda_is_and_who_runs_it():
+    settle = settled('staff')
+    assert miniconda_host(settle, answer()) == {
+        'prefix': PREFIX, 'conda': PREFIX + '/bin/conda', 'owner': 'builder', 'group': 'staff', 'become': False,
+        'owner_home': '~builder'}
 
 
 def test_a_refused_prefix_without_facts_is_the_whole_answer():
