@@ -17,7 +17,9 @@ import json
 import os
 import re
 
-from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import spec_name
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import (
+    DEFAULT_CHANNEL_ALIAS, channel_without_subdir, spec_name)
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_version import RELATION_RE
 
 _HISTORY_HEADER = re.compile(r'==>\s*(.+?)\s*<==')
@@ -106,6 +108,25 @@ def read_records(prefix):
         if record is not None:
             records[record['name']] = record
     return [records[name] for name in sorted(records)]
+
+
+def channel_name(record):
+    """The channel of ``record`` as an environment.yml names it: subdir dropped, short for conda.anaconda.org."""
+    channel = channel_without_subdir(mask_text(str(record.get('channel') or '')), record.get('subdir'))
+    # conda.anaconda.org is conda's default channel_alias: a channel there is known by its short name.
+    if channel.startswith(DEFAULT_CHANNEL_ALIAS):
+        channel = channel[len(DEFAULT_CHANNEL_ALIAS):]
+    return channel
+
+
+def records_platform(records, fallback):
+    """The platform (subdir) of the env's packages, the host's ``fallback`` when all are noarch."""
+    counts = {}
+    for record in records:
+        subdir = record.get('subdir')
+        if subdir and subdir != 'noarch':
+            counts[subdir] = counts.get(subdir, 0) + 1
+    return min(counts, key=lambda subdir: (-counts[subdir], subdir)) if counts else fallback
 
 
 # -- history (conda-meta/history) ----------------------------------------------------------------

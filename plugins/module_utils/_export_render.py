@@ -17,10 +17,10 @@ import json
 import re
 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask, mask_text
-from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import requested_specs
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import (
+    channel_name, records_platform, requested_specs)
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_root import host_subdir
-from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import (
-    DEFAULT_CHANNEL_ALIAS, MatchSpec, SpecError, channel_without_subdir, spec_name)
+from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import MatchSpec, SpecError, spec_name
 
 EXPLICIT_HEADER = ('# This file may be used to create an environment using:\n'
                    '# $ conda create --name <env> --file <this file>\n')
@@ -32,15 +32,6 @@ _RESERVED_WORDS = ('y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null')
 
 class ExportError(Exception):
     """The env cannot be rendered in the asked format (``str()`` says which package and why)."""
-
-
-def channel_name(record):
-    """The channel of ``record`` as an environment.yml names it: subdir dropped, short for conda.anaconda.org."""
-    channel = channel_without_subdir(mask_text(str(record.get('channel') or '')), record.get('subdir'))
-    # conda.anaconda.org is conda's default channel_alias: a channel there is known by its short name.
-    if channel.startswith(DEFAULT_CHANNEL_ALIAS):
-        channel = channel[len(DEFAULT_CHANNEL_ALIAS):]
-    return channel
 
 
 def package_channels(records):
@@ -187,16 +178,6 @@ def package_url(record):
                           'part of an @EXPLICIT export' % (record.get('name'), record.get('version'),
                                                            record.get('build')))
     return url
-
-
-def records_platform(records, fallback):
-    """The platform (subdir) of the env's packages, the host's ``fallback`` when all are noarch."""
-    counts = {}
-    for record in records:
-        subdir = record.get('subdir')
-        if subdir and subdir != 'noarch':
-            counts[subdir] = counts.get(subdir, 0) + 1
-    return min(counts, key=lambda subdir: (-counts[subdir], subdir)) if counts else fallback
 
 
 HASH_KINDS = ('md5', 'sha256', 'none')

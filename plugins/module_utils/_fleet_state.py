@@ -14,6 +14,7 @@ Private to this collection (not a public API), as the leading underscore says.
 from __future__ import annotations
 
 import base64
+import datetime
 import getpass
 import grp
 import hashlib
@@ -32,11 +33,9 @@ from ansible_collections.macfleet.conda.plugins.module_utils._conda_plan import 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import KNOWN_SUBDIRS, SpecError
 from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
     EXCLUSIVE_SOURCES, EnvSpecError, declared_env, declared_variables, python_spec, variable_text)
-from ansible_collections.macfleet.conda.plugins.module_utils._export_render import (
-    channel_name, records_platform, render_export)
 
 ROOT_CONDARC_FILES = ('.condarc', 'condarc')
-_HISTORY_TIME = re.compile(r'^==>\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s*<==')
+_HISTORY_TIME = re.compile(r'^==>\s*(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\s*<==')
 _CONDA_RECORD = re.compile(r'^conda-(\d[^-]*)-[^-]+\.json$')
 STATES = ('present', 'absent')
 # The role's miniconda_environments item keys (roles/miniconda/meta/argument_specs.yml)
@@ -63,7 +62,7 @@ def root_platform(root_records, environ):
     forced = environ.get('CONDA_SUBDIR')
     if forced in KNOWN_SUBDIRS:
         return forced
-    return records_platform(root_records, conda_root.host_subdir() or 'noarch')
+    return prefix_reader.records_platform(root_records, conda_root.host_subdir() or 'noarch')
 
 
 def conda_version(root, root_records):
@@ -172,7 +171,8 @@ def last_history_time(history):
         match = _HISTORY_TIME.match(line.strip())
         if match:
             try:
-                return time.mktime(time.strptime(match.group(1), '%Y-%m-%d %H:%M:%S'))
+                # datetime validates as strptime would, without compiling _strptime on every host
+                return time.mktime(datetime.datetime(*(int(part) for part in match.groups())).timetuple())
             except (ValueError, OverflowError):
                 return None
     return None
@@ -229,7 +229,7 @@ class EnvState(object):
             'exists': True,
             'prefix': self.prefix,
             'packages': [{'name': record['name'], 'version': str(record.get('version')),
-                          'build': str(record.get('build')), 'channel': channel_name(record) or None}
+                          'build': str(record.get('build')), 'channel': prefix_reader.channel_name(record) or None}
                          for record in self.records],
             'requested': prefix_reader.requested_specs(self.history, names) if self.history else {},
             'pip_packages': [{'name': name, 'version': version}
@@ -591,6 +591,8 @@ def export_verdict(export, state):
         result['reason'] = 'the env does not exist or cannot be read'
         return result
     fmt = export.get('format') or 'environment'
+    # the renderer only where an export is compared: most converged runs compare none
+    from ansible_collections.macfleet.conda.plugins.module_utils._export_render import render_export
     try:
         content = render_export(export['environment'], state.records, fmt, bool(export.get('from_history')),
                                 bool(export.get('no_builds')), state.history,

@@ -365,7 +365,6 @@ from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
 from ansible_collections.macfleet.conda.plugins.module_utils._explicit_lock import (
     LockError, env_condarc, file_refusal, parse_lock, recorded_subdir, subdir_refusal)
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_lock import read_option as read_conda_lock
-from ansible_collections.macfleet.conda.plugins.module_utils._export_render import records_platform
 from ansible_collections.macfleet.conda.plugins.module_utils._module_run import (
     EXECUTABLE_OPTION, TRANSACTION_OPTIONS, StateModule)
 from ansible_collections.macfleet.conda.plugins.module_utils._pip_plan import (
@@ -534,7 +533,7 @@ class CondaEnv(StateModule):
             recorded = recorded_subdir(prefix) if exists else None
         except LockError as exc:
             self.run.fail('%s; %s' % (exc, UNCHANGED), prefix=prefix)
-        current = recorded or (records_platform(self.before, None) if exists else None)
+        current = recorded or (prefix_reader.records_platform(self.before, None) if exists else None)
         if wanted and current and current != wanted:
             self.run.fail('The env at %s is for %s, not %s: an env\'s subdir is chosen when it is created, and '
                           'installing %s builds into it would mix platforms. Remove it (state=absent) and create '
