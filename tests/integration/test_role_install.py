@@ -320,3 +320,16 @@ def test_hosts_at_different_tasks_each_get_the_controller_download(tmp_path, ser
     assert list(downloads.values()).count(True) == len(set(names.values()))
     again = runner.run_playbook(play, extra_vars=extra)
     assert again.rc == 0 and sum(stats['changed'] for stats in again.stats.values()) == 0, again.stdout[-3000:]
+
+
+def test_an_owner_without_an_account_is_refused_and_nothing_is_installed(role, tmp_path, first):
+    # The play runs as an account with no passwd entry (a container's bare uid; getpass.getuser() reads
+    # LOGNAME first): the probe is that owner's answer, and its primary group is nowhere to be found.
+    result = role(first, env={'LOGNAME': 'macfleet-nobody', 'USER': 'macfleet-nobody'},
+                  miniconda_owner='macfleet-nobody')
+    assert result.rc != 0
+    [(task, failure)] = [(task, res) for task, res in result.tasks if res.get('failed')]
+    assert task.startswith(TASK % 'Refuse an unsupported platform'), task
+    assert failure['msg'] == ('miniconda_owner macfleet-nobody has no account on this host (no primary group); '
+                              'nothing was changed.')
+    assert not (tmp_path / 'miniconda3').exists()
