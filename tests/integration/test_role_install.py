@@ -36,15 +36,15 @@ CONVERGED_RUNS = [TASK % "Read the install, its environments, the files the role
 # The play gathers facts: the role reads as the owner, once.
 CONVERGED_RUNS_WITH_FACTS = ['Gathering Facts',
                              TASK % 'Read the install, its environments and the files the role manages, as the owner']
-# Every task of a converged host costs every host a worker: argument validation, the prefix, the probe, the
-# decision and one include, skipped (that which runs the read as the owner, where the play gave facts).
+# Every task of a converged host costs every host a worker: argument validation, the probe, the decision
+# and one include, skipped (that which runs the read as the owner, where the play gave facts).
 CONVERGED_TASKS = [TASK % "Validating arguments against arg spec 'main' - Install a verified Miniconda on macOS/Linux "
-                   'hosts and converge its environments.', TASK % 'Settle the prefix, which needs no facts',
-                   CONVERGED_RUNS[0], TASK % 'Settle platform, owner and installer, and decide what the install needs',
+                   'hosts and converge its environments.', CONVERGED_RUNS[0],
+                   TASK % 'Settle platform, owner and installer, and decide what the install needs',
                    TASK % 'Read again as the owner, install, configure and converge what does not hold yet, refuse, '
                    'or remove']
-CONVERGED_TASKS_WITH_FACTS = (['Gathering Facts'] + CONVERGED_TASKS[:2] + [CONVERGED_RUNS[0] + ' (skipped)']
-                              + CONVERGED_TASKS[3:] + [CONVERGED_RUNS_WITH_FACTS[1], CONVERGED_TASKS[3],
+CONVERGED_TASKS_WITH_FACTS = (['Gathering Facts', CONVERGED_TASKS[0], CONVERGED_RUNS[0] + ' (skipped)']
+                              + CONVERGED_TASKS[2:] + [CONVERGED_RUNS_WITH_FACTS[1], CONVERGED_TASKS[2],
                                                        TASK % 'Install, configure and converge what does not hold yet, '
                                                        'or refuse (skipped)'])
 
