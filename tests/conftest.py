@@ -29,6 +29,14 @@ if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
 
 
+@pytest.fixture(autouse=True)
+def _no_leaked_conda_root(monkeypatch):
+    """conda-lock's vendored conda (a test dependency) sets CONDA_ROOT to this venv in the pytest process when
+    a test imports it; a real conda run after it, in the same worker, takes the venv for its root and fails
+    (real conda 26.7.1: "libmamba ... not recognized"). Each test starts without it."""
+    monkeypatch.delenv('CONDA_ROOT', raising=False)
+
+
 @dataclass
 class CondaRoot:
     """A conda root for one test: where it lives, its conda, and the processes it ran."""
