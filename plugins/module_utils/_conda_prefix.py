@@ -13,9 +13,11 @@ Private to this collection (not a public API), as the leading underscore says.
 from __future__ import annotations
 
 import ast
+import datetime
 import json
 import os
 import re
+import time
 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_mask import mask_text
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import (
@@ -23,6 +25,7 @@ from ansible_collections.macfleet.conda.plugins.module_utils._conda_spec import 
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_version import RELATION_RE
 
 _HISTORY_HEADER = re.compile(r'==>\s*(.+?)\s*<==')
+_HISTORY_DATE = re.compile(r'(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)$')
 _COMMAND = re.compile(r'#\s*cmd:\s*(.+)')
 _SPECS = re.compile(r'#\s*(\w+)\s*specs:\s*(.+)?')
 _ADDING = ('update', 'install', 'create')
@@ -138,6 +141,21 @@ def read_history(prefix):
             return stream.read().decode('utf-8', 'replace')
     except OSError:
         return ''
+
+
+def last_history_time(text):
+    """Seconds since the epoch of the history's last ``==> date <==`` header (conda writes the host's local
+    time), None where there is none or its date is impossible."""
+    for line in reversed(text.splitlines()):
+        header = _HISTORY_HEADER.match(line.strip())
+        date = _HISTORY_DATE.match(header.group(1)) if header else None
+        if date:
+            try:
+                # datetime validates as strptime would, without compiling _strptime on every host
+                return time.mktime(datetime.datetime(*(int(part) for part in date.groups())).timetuple())
+            except (ValueError, OverflowError):
+                return None
+    return None
 
 
 def _old_format_specs(text):

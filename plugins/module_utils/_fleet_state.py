@@ -14,7 +14,6 @@ Private to this collection (not a public API), as the leading underscore says.
 from __future__ import annotations
 
 import base64
-import datetime
 import getpass
 import grp
 import hashlib
@@ -35,7 +34,6 @@ from ansible_collections.macfleet.conda.plugins.module_utils._env_spec import (
     EXCLUSIVE_SOURCES, EnvSpecError, declared_env, declared_variables, python_spec, variable_text)
 
 ROOT_CONDARC_FILES = ('.condarc', 'condarc')
-_HISTORY_TIME = re.compile(r'^==>\s*(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\s*<==')
 _CONDA_RECORD = re.compile(r'^conda-(\d[^-]*)-[^-]+\.json$')
 STATES = ('present', 'absent')
 # The role's miniconda_environments item keys (roles/miniconda/meta/argument_specs.yml)
@@ -165,24 +163,11 @@ def _mtime(path):
         return None
 
 
-def last_history_time(history):
-    """Seconds since the epoch of the last ``==> date <==`` header (conda writes the host's local time)."""
-    for line in reversed(history.splitlines()):
-        match = _HISTORY_TIME.match(line.strip())
-        if match:
-            try:
-                # datetime validates as strptime would, without compiling _strptime on every host
-                return time.mktime(datetime.datetime(*(int(part) for part in match.groups())).timetuple())
-            except (ValueError, OverflowError):
-                return None
-    return None
-
-
 def last_modified(prefix, history, python):
     """When the env last changed, ISO 8601 UTC: the latest of its last history entry and the times
     conda (records, history, config vars) and pip (site-packages) last wrote there."""
     meta = os.path.join(prefix, 'conda-meta')
-    stamps = [last_history_time(history), _mtime(meta), _mtime(os.path.join(meta, 'history')),
+    stamps = [prefix_reader.last_history_time(history), _mtime(meta), _mtime(os.path.join(meta, 'history')),
               _mtime(os.path.join(meta, 'state'))]
     if python is not None:
         stamps.append(_mtime(os.path.join(prefix, prefix_reader.site_packages_path(python).strip('/'))))

@@ -1,12 +1,13 @@
 """conda_history: requested specs from conda-meta/history, checked against real conda's history files."""
 from __future__ import annotations
 
+import time
 
 import pytest
 
 from conda_testbed.session import RECORDINGS
 from ansible_collections.macfleet.conda.plugins.module_utils._conda_prefix import (
-    read_history, requested_specs, user_requests)
+    last_history_time, read_history, requested_specs, user_requests)
 
 CONTRACT = RECORDINGS
 
@@ -101,3 +102,19 @@ def test_user_requests_keep_each_block_in_order():
     assert [request['add'] for request in requests][:3] == [['python=3.9'], ['numpy=1.19.2'], ['toolz=0.11.2']]
     assert requests[3] == {'add': [], 'remove': [], 'neutered': ['numpy', 'toolz']}
     assert requests[4] == {'add': [], 'remove': ['numpy'], 'neutered': []}
+
+
+@pytest.mark.parametrize('zone, stamp', [('UTC', 1796140031), ('America/Los_Angeles', 1796168831)])
+def test_the_last_history_header_is_the_hosts_local_time(monkeypatch, zone, stamp):
+    # conda writes time.strftime('%Y-%m-%d %H:%M:%S') of the host's zone; Pacific is UTC-8 in December
+    monkeypatch.setenv('TZ', zone)
+    time.tzset()
+    try:
+        history = '==> 2026-11-01 10:00:00 <==\n+a\n==> 2026-12-01 15:47:11 <==\n# cmd: conda install b\n+b\n'
+        assert last_history_time(history) == stamp
+        assert last_history_time('==> 2026-13-01 15:47:11 <==\n') is None  # no 13th month
+        assert last_history_time('no header\n') is None
+        assert last_history_time('==> 2026-12-01 15:47:11 <==\n==> not a date <==\n') == stamp  # the last dated one
+    finally:
+        monkeypatch.undo()
+        time.tzset()

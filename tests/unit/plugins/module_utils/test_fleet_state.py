@@ -91,21 +91,6 @@ def test_last_modified_is_the_last_history_entry_when_it_is_the_latest(myenv, ut
     assert state_of(myenv).report()['last_modified'] == '2026-11-30T15:47:11Z'
 
 
-@pytest.mark.parametrize('zone, stamp', [('UTC', 1796140031), ('America/Los_Angeles', 1796168831)])
-def test_the_last_history_header_is_the_hosts_local_time(monkeypatch, zone, stamp):
-    # conda writes time.strftime('%Y-%m-%d %H:%M:%S') of the host's zone; Pacific is UTC-8 in December
-    monkeypatch.setenv('TZ', zone)
-    time.tzset()
-    try:
-        history = '==> 2026-11-01 10:00:00 <==\n+a\n==> 2026-12-01 15:47:11 <==\n# cmd: conda install b\n+b\n'
-        assert fleet.last_history_time(history) == stamp
-        assert fleet.last_history_time('==> 2026-13-01 15:47:11 <==\n') is None  # no 13th month
-        assert fleet.last_history_time('no header\n') is None
-    finally:
-        monkeypatch.undo()
-        time.tzset()
-
-
 def test_last_modified_is_a_later_write_than_the_history(myenv, utc):
     _age(myenv, time.mktime((2020, 1, 1, 0, 0, 0, 0, 0, 0)))
     (myenv / 'conda-meta' / 'history').write_text('')  # no entry at all
